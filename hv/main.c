@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - ligeiro.ko's front door: the module's life and /dev/ligeiro.
+ *
+ * A hypervisor in the lguest tradition is mostly an ordinary character
+ * device.  The launcher opens /dev/ligeiro, and each open file will become
+ * one virtual machine; the thread that later calls the run ioctl *is* the
+ * virtual CPU, scheduled by Linux like any other thread.  This file holds
+ * only that plumbing: loading, refusing to load where we cannot work,
+ * the misc device, and the ioctl switch.  Every number it answers with is
+ * defined in uapi/ligeiro.h, the contract with the launcher and the guest.
+ *
+ * The book's chapter "The launcher" (book/03-launcher.md) describes the
+ * ABI from the user's side; the world switch that makes guests run is the
+ * subject of book/04-world-switch.md.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <asm/pgtable.h>
+
+#include "ligeiro.h"
+
+/**
+ * ligeiro_ioctl() - dispatch one request on /dev/ligeiro.
+ * @filp: the open device (one future VM).
+ * @cmd: an ioctl number from uapi/ligeiro.h.
+ * @arg: its argument, untrusted.
+ *
+ * Unknown numbers get -ENOTTY, as every Linux driver answers them: the
+ * launcher can probe for a feature without upsetting anything.
+ */
+static long ligeiro_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case LIGEIRO_GET_VERSION:
+		return LIGEIRO_ABI_VERSION;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations ligeiro_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= ligeiro_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice ligeiro_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= LIGEIRO_DEVICE_NAME,
+	.fops	= &ligeiro_fops,
+	.mode	= 0600,
+};
+
+/*
+ * The guest's shadow page tables are 4-level: a guest address is 48 bits
+ * and the Switcher lives in the upper half of that space.  With 5-level
+ * paging (CR4.LA57) the host's addresses are 57 bits wide, our roots would
+ * be the wrong shape, and the Switcher could not be placed.  Rather than
+ * run wrongly, refuse to load and say how to fix it.
+ */
+static int __init ligeiro_init(void)
+{
+	int err;
+
+	if (pgtable_l5_enabled()) {
+		pr_err("5-level paging (CR4.LA57) is on; ligeiro needs 4-level paging. Boot the host with 'no5lvl'.\n");
+		return -EOPNOTSUPP;
+	}
+
+	err = misc_register(&ligeiro_dev);
+	if (err) {
+		pr_err("cannot register /dev/%s: %d\n", LIGEIRO_DEVICE_NAME,
+		       err);
+		return err;
+	}
+	pr_info("loaded, ABI version %d, /dev/%s ready\n",
+		LIGEIRO_ABI_VERSION, LIGEIRO_DEVICE_NAME);
+	return 0;
+}
+
+static void __exit ligeiro_exit(void)
+{
+	misc_deregister(&ligeiro_dev);
+	pr_info("unloaded\n");
+}
+
+module_init(ligeiro_init);
+module_exit(ligeiro_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ligeiro: a small teaching hypervisor");
