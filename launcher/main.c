@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the launcher: command line, guest image, device, in that order.
+ *
+ * A guest under ligeiro is started by an ordinary program, as under lguest:
+ * the launcher reads the guest kernel, lays it out in a block of its own
+ * memory (which becomes the guest's "physical" memory), and then asks
+ * ligeiro.ko, through /dev/ligeiro, to run it.
+ *
+ * The order matters.  Mistakes on the command line are reported before any
+ * file is opened; a bad guest image is reported before the module is
+ * touched, so a broken build can be diagnosed on a machine without the
+ * module.  Each kind of failure has its own exit status, from ligeiro.h,
+ * so scripts and tests can tell them apart.
+ *
+ * ABI version 1 cannot run a guest yet: that needs the world switch, which
+ * a later ABI version adds.  Until then the launcher stops, honestly, after
+ * checking that the module answers with the right version.
+ *
+ * The book tells this story in "The launcher" (book/03-launcher.md).  Read
+ * elf.c next, then device.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ligeiro.h>
+#include "device.h"
+#include "elf.h"
+
+#define PROG		"ligeiro"
+
+/* x86-64 pages are 4 KiB; guest memory is handed out in whole pages. */
+#define GUEST_PAGE_SIZE	4096ull
+
+/*
+ * Bounds on --mem.  The guest is linked at 1 MiB, so below 2 MiB there is
+ * no room for its image, stack and page tables.  The guest identity-maps
+ * only its first 4 GiB (guest/layout.h), so memory above that would be
+ * invisible to it; the cap also stops a typo (--mem=64G for 64M) from
+ * reserving that much of the host.
+ */
+#define MEM_MIN		(2ull << 20)
+#define MEM_MAX		(4ull << 30)
+#define MEM_DEFAULT	(64ull << 20)
+
+enum mode { MODE_PV, MODE_TRAP };
+
+/* What the command line asked for. */
+struct options {
+	bool help, version, stats;
+	enum mode mode;
+	uint64_t mem_size;
+	const char *disk;
+	const char *guest;
+	char **guest_argv;	/* the words after "--" */
+	int guest_argc;
+};
+
+/* Every message is one line starting "ligeiro: ", on stderr. */
+static void vsay(const char *fmt, va_list ap)
+{
+	fputs(PROG ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+__attribute__((format(printf, 1, 2)))
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+/* A usage error also points at --help; it returns the exit status. */
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	fputs("Try '" PROG " --help' for more information.\n", stderr);
+	return LIGEIRO_EXIT_USAGE;
+}
+
+static void print_help(void)
+{
+	printf("usage: " PROG " [OPTIONS] GUEST.elf [-- ARGS...]\n"
+	       "Run GUEST.elf, an x86-64 ELF kernel, as a guest of ligeiro.ko.\n"
+	       "\n"
+	       "  --mode=pv|trap  paravirtualized (pv, default) or trap-and-emulate guest\n"
+	       "  --mem=SIZE      guest memory in bytes, or with a K, M or G suffix;\n"
+	       "                  whole %lluK pages from %lluM to %lluG (default %lluM)\n"
+	       "  --disk=FILE     back the guest's disk with FILE\n"
+	       "  --stats         print statistics when the guest stops\n"
+	       "  --help          print this help\n"
+	       "  --version       print the launcher's and the module's ABI version\n"
+	       "ARGS after -- are passed to the guest.\n"
+	       "\n"
+	       "Exit status: the guest's own 0..%d when it shuts down, or\n"
+	       "%d usage error, %d bad guest image, %d no usable %s,\n"
+	       "%d launcher failure, %d guest killed by the hypervisor.\n",
+	       GUEST_PAGE_SIZE >> 10, MEM_MIN >> 20, MEM_MAX >> 30,
+	       MEM_DEFAULT >> 20,
+	       LIGEIRO_EXIT_GUEST_MAX, LIGEIRO_EXIT_USAGE,
+	       LIGEIRO_EXIT_BADIMAGE, LIGEIRO_EXIT_NODEV, DEV_PATH,
+	       LIGEIRO_EXIT_INTERNAL, LIGEIRO_EXIT_KILLED);
+}
+
+/* --version works without the module; the module's answer is a bonus. */
+static int print_version(void)
+{
+	int fd, version;
+
+	printf(PROG " launcher: ABI version %d\n", LIGEIRO_ABI_VERSION);
+	fd = dev_open(&version);
+	if (fd < 0) {
+		printf("ligeiro.ko: unavailable (%s: %s)\n", DEV_PATH,
+		       strerror(-fd));
+		return 0;
+	}
+	printf("ligeiro.ko: ABI version %d%s\n", version,
+	       version == LIGEIRO_ABI_VERSION ? "" : " (mismatch)");
+	close(fd);
+	return 0;
+}
+
+/* The K, M or G after a size, as a shift; -1 for anything else. */
+static int suffix_shift(const char *suffix)
+{
+	if (!*suffix)
+		return 0;
+	if (suffix[1])
+		return -1;
+	switch (toupper((unsigned char)*suffix)) {
+	case 'K':
+		return 10;
+	case 'M':
+		return 20;
+	case 'G':
+		return 30;
+	}
+	return -1;
+}
+
+/* "64M", "2048K", "1G" or plain bytes; whole pages, within the bounds. */
+static int parse_mem(const char *s, uint64_t *bytes)
+{
+	unsigned long long n;
+	char *end;
+	int shift;
+
+	if (!isdigit((unsigned char)*s))
+		return usage_error("--mem=%s: not a size (try --mem=64M)", s);
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	shift = suffix_shift(end);
+	if (shift < 0)
+		return usage_error("--mem=%s: unknown suffix (use K, M or G)", s);
+	if (errno == ERANGE || n > (MEM_MAX >> shift))
+		return usage_error("--mem=%s: more than the maximum %lluG",
+				   s, MEM_MAX >> 30);
+	n <<= shift;
+	if (n < MEM_MIN)
+		return usage_error("--mem=%s: less than the minimum %lluM",
+				   s, MEM_MIN >> 20);
+	if (n % GUEST_PAGE_SIZE)
+		return usage_error("--mem=%s: not a whole number of %lluK pages",
+				   s, GUEST_PAGE_SIZE >> 10);
+	*bytes = n;
+	return 0;
+}
+
+/* "--mem=64M" with name "--mem" gives "64M"; anything else gives NULL. */
+static const char *value_of(const char *arg, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(arg, name, len) || arg[len] != '=')
+		return NULL;
+	return arg + len + 1;
+}
+
+static int parse_mode(const char *s, enum mode *mode)
+{
+	if (!strcmp(s, "pv"))
+		*mode = MODE_PV;
+	else if (!strcmp(s, "trap"))
+		*mode = MODE_TRAP;
+	else
+		return usage_error("--mode=%s: unknown mode (use pv or trap)", s);
+	return 0;
+}
+
+static int parse_option(const char *arg, struct options *o)
+{
+	const char *v;
+
+	if (!strcmp(arg, "--help")) {
+		o->help = true;
+	} else if (!strcmp(arg, "--version")) {
+		o->version = true;
+	} else if (!strcmp(arg, "--stats")) {
+		o->stats = true;
+	} else if ((v = value_of(arg, "--mem"))) {
+		return parse_mem(v, &o->mem_size);
+	} else if ((v = value_of(arg, "--mode"))) {
+		return parse_mode(v, &o->mode);
+	} else if ((v = value_of(arg, "--disk"))) {
+		if (!*v)
+			return usage_error("--disk= needs a file name");
+		o->disk = v;
+	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||
+		   !strcmp(arg, "--disk")) {
+		return usage_error("%s needs a value, as in %s=...", arg, arg);
+	} else {
+		return usage_error("unknown option '%s'", arg);
+	}
+	return 0;
+}
+
+/* Options, then one GUEST.elf, then optionally "--" and the guest's words. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "--")) {
+			o->guest_argv = argv + i + 1;
+			o->guest_argc = argc - i - 1;
+			break;
+		}
+		if (arg[0] == '-') {
+			ret = parse_option(arg, o);
+			if (ret)
+				return ret;
+		} else if (o->guest) {
+			return usage_error("two guest images, '%s' and '%s' (guest arguments go after --)",
+					   o->guest, arg);
+		} else {
+			o->guest = arg;
+		}
+	}
+	if (!o->guest && !o->help && !o->version)
+		return usage_error("no guest image given");
+	return 0;
+}
+
+/* The whole guest file in one malloc()ed buffer, for elf_check(). */
+static int read_image(const char *path, unsigned char **buf, size_t *size)
+{
+	struct stat st;
+	size_t done = 0;
+	ssize_t n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		say("%s: %s", path, strerror(errno));
+		return LIGEIRO_EXIT_BADIMAGE;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		say("%s: not a regular file", path);
+		close(fd);
+		return LIGEIRO_EXIT_BADIMAGE;
+	}
+	*size = st.st_size;
+	*buf = malloc(*size + 1);	/* + 1: an empty file is fine */
+	if (!*buf) {
+		say("%s: no memory to read %zu bytes", path, *size);
+		close(fd);
+		return LIGEIRO_EXIT_INTERNAL;
+	}
+	while (done < *size) {
+		n = read(fd, *buf + done, *size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += n;
+	}
+	close(fd);
+	if (done < *size) {
+		say("%s: %s", path,
+		    n < 0 ? strerror(errno) : "file shrank while being read");
+		free(*buf);
+		return LIGEIRO_EXIT_BADIMAGE;
+	}
+	return 0;
+}
+
+/* elf_check() reports through here: one line per problem. */
+static void report_problem(void *path, unsigned int problem, const char *msg)
+{
+	(void)problem;
+	say("%s: %s", (const char *)path, msg);
+}
+
+/* Read, check and load the guest into fresh anonymous guest memory. */
+static int load_guest(const struct options *o, uint64_t *entry)
+{
+	unsigned char *image;
+	size_t size;
+	void *mem;
+	int ret;
+
+	ret = read_image(o->guest, &image, &size);
+	if (ret)
+		return ret;
+	if (elf_check(image, size, o->mem_size, report_problem,
+		      (void *)o->guest)) {
+		free(image);
+		return LIGEIRO_EXIT_BADIMAGE;
+	}
+	mem = mmap(NULL, o->mem_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED) {
+		say("cannot map %" PRIu64 " bytes of guest memory: %s",
+		    o->mem_size, strerror(errno));
+		free(image);
+		return LIGEIRO_EXIT_INTERNAL;
+	}
+	*entry = elf_load(image, mem);
+	free(image);
+	return 0;
+}
+
+/* Open the module's device and make sure we speak the same ABI. */
+static int open_device(int *fd)
+{
+	int version;
+
+	*fd = dev_open(&version);
+	if (*fd < 0) {
+		say("cannot use %s: %s (is ligeiro.ko loaded?)", DEV_PATH,
+		    strerror(-*fd));
+		return LIGEIRO_EXIT_NODEV;
+	}
+	if (version != LIGEIRO_ABI_VERSION) {
+		say("%s speaks ABI version %d but this launcher speaks %d; build both from one tree",
+		    DEV_PATH, version, LIGEIRO_ABI_VERSION);
+		close(*fd);
+		return LIGEIRO_EXIT_NODEV;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .mode = MODE_PV, .mem_size = MEM_DEFAULT };
+	uint64_t entry;
+	int ret, fd;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret;
+	if (o.help) {
+		print_help();
+		return 0;
+	}
+	if (o.version)
+		return print_version();
+
+	ret = load_guest(&o, &entry);
+	if (ret)
+		return ret;
+	ret = open_device(&fd);
+	if (ret)
+		return ret;
+
+	say("%s: valid, loaded into %" PRIu64 "K of guest memory, entry %#"
+	    PRIx64 "; running it needs the world-switch ABI, which ABI version %d does not have",
+	    o.guest, o.mem_size >> 10, entry, LIGEIRO_ABI_VERSION);
+	close(fd);
+	return LIGEIRO_EXIT_INTERNAL;
+}

@@ -1,0 +1,256 @@
+"""test_launcher.py - the launcher on the build machine, no QEMU needed.
+
+Two layers.  First the C unit test of the ELF checker (tests/unit/test_elf.c),
+which breaks a valid image one field at a time; here we only insist that it
+ran every case and that every case passed.  Then the real, static
+build/launcher/ligeiro binary, run as a user would: bad command lines, bad
+guest images written to a temporary directory, and a good image.  The images
+are generated below with `struct`, so no toolchain output is trusted.
+
+Each kind of failure must end in its own exit status from ligeiro.h (read
+through abi.py) with a message: one line per problem for a bad image.  On a
+machine without ligeiro.ko a good image gets as far as /dev/ligeiro and stops
+there; where the module is loaded it gets one step further, to the honest
+"cannot run guests before the world switch" message.
+
+book/03-launcher.md describes the launcher; book/09-testing.md the layers of
+tests.
+"""
+import pathlib
+import re
+import struct
+import subprocess
+import sys
+
+import pytest
+
+TESTS = pathlib.Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+import abi  # noqa: E402
+
+BUILD = TESTS.parent / "build"
+LIGEIRO = BUILD / "launcher" / "ligeiro"
+TEST_ELF = BUILD / "unit" / "test_elf"
+DEVICE = pathlib.Path("/dev") / abi.DEVICE_NAME
+
+# Every case tests/unit/test_elf.c must report.  A case that silently stops
+# running is as bad as one that fails.
+ELF_CASES = {
+    "valid", "load", "empty", "truncated", "bad_magic", "class32",
+    "big_endian", "bad_version", "wrong_machine", "et_dyn", "bad_ehsize",
+    "bad_phentsize", "too_many_phdrs", "phoff_past_eof", "phnum_past_eof",
+    "ph_table_wraps", "seg_offset_past_eof", "seg_file_wraps",
+    "filesz_gt_memsz", "seg_beyond_memory", "seg_wraps", "seg_overlap",
+    "not_identity", "no_load", "entry_outside", "entry_not_exec", "multi",
+}
+
+# ELF's own numbers (the ELF specification's, not ligeiro's contract).
+ELFCLASS32, ELFCLASS64, ELFDATA2LSB, EV_CURRENT = 1, 2, 1, 1
+ET_EXEC, ET_DYN = 2, 3
+EM_386, EM_X86_64 = 3, 62
+PT_LOAD, PF_X, PF_R = 1, 1, 4
+
+EHDR64 = struct.Struct("<16sHHIQQQIHHHHHH")
+PHDR64 = struct.Struct("<IIQQQQQQ")
+EHDR32 = struct.Struct("<16sHHIIIIIHHHHHH")
+PHDR32 = struct.Struct("<IIIIIIII")
+
+LOAD_ADDR = 0x100000            # the guest is linked at 1 MiB
+CODE = bytes([0xf4, 0xeb, 0xfd])  # 1: hlt; jmp 1b
+
+
+def ident(elfclass=ELFCLASS64, magic=b"\x7fELF"):
+    return magic + bytes([elfclass, ELFDATA2LSB, EV_CURRENT]) + bytes(9)
+
+
+def elf64(machine=EM_X86_64, etype=ET_EXEC, memsz=len(CODE), magic=b"\x7fELF"):
+    """A minimal guest: one header, one executable PT_LOAD at 1 MiB."""
+    code_off = EHDR64.size + PHDR64.size
+    eh = EHDR64.pack(ident(magic=magic), etype, machine, EV_CURRENT,
+                     LOAD_ADDR, EHDR64.size, 0, 0, EHDR64.size,
+                     PHDR64.size, 1, 0, 0, 0)
+    ph = PHDR64.pack(PT_LOAD, PF_R | PF_X, code_off, LOAD_ADDR, LOAD_ADDR,
+                     len(CODE), memsz, 0x1000)
+    return eh + ph + CODE
+
+
+def elf32():
+    """A well-formed 32-bit i386 executable: fine ELF, wrong class."""
+    code_off = EHDR32.size + PHDR32.size
+    eh = EHDR32.pack(ident(ELFCLASS32), ET_EXEC, EM_386, EV_CURRENT,
+                     LOAD_ADDR, EHDR32.size, 0, 0, EHDR32.size,
+                     PHDR32.size, 1, 0, 0, 0)
+    ph = PHDR32.pack(PT_LOAD, code_off, LOAD_ADDR, LOAD_ADDR, len(CODE),
+                     len(CODE), PF_R | PF_X, 0x1000)
+    return eh + ph + CODE
+
+
+def need(path):
+    if not path.is_file():
+        pytest.fail("%s is missing: run `make` first (it builds "
+                    "launcher/ and tests/unit/ into build/)" % path)
+    return path
+
+
+def run(*args):
+    return subprocess.run([str(need(LIGEIRO))] + [str(a) for a in args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def assert_reaches_device(proc):
+    """A valid image passed every check; what happens next is the device's."""
+    if DEVICE.exists():
+        assert proc.returncode == abi.EXIT_INTERNAL, proc.stderr
+        assert "world-switch" in proc.stderr
+    else:
+        assert proc.returncode == abi.EXIT_NODEV, proc.stderr
+        lines = proc.stderr.splitlines()
+        assert len(lines) == 1, proc.stderr
+        assert lines[0].startswith("ligeiro: ") and str(DEVICE) in lines[0]
+
+
+# The unit test of the ELF checker.
+
+def test_unit_elf_all_cases_pass():
+    proc = subprocess.run([str(need(TEST_ELF))], capture_output=True,
+                          text=True, timeout=60)
+    results = re.findall(r"^%s elf\.(\S+) (PASS|FAIL)(.*)$"
+                         % abi.RESULT_TAG, proc.stdout, re.M)
+    names = [name for name, _, _ in results]
+    failed = ["%s:%s" % (name, why) for name, verdict, why in results
+              if verdict != "PASS"]
+    assert not failed, proc.stdout
+    assert len(names) == len(set(names)), "a case ran twice: %s" % names
+    assert set(names) == ELF_CASES, (
+        "missing %s, unexpected %s" % (sorted(ELF_CASES - set(names)),
+                                      sorted(set(names) - ELF_CASES)))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# The command line.  The guest path never exists: usage errors come first.
+
+@pytest.mark.parametrize("args, problem", [
+    ([], "no guest image"),
+    (["--bogus", "g.elf"], "unknown option '--bogus'"),
+    (["-h", "g.elf"], "unknown option '-h'"),
+    (["--mode=fast", "g.elf"], "--mode=fast"),
+    (["--mode", "g.elf"], "--mode needs a value"),
+    (["--mem", "g.elf"], "--mem needs a value"),
+    (["--mem=", "g.elf"], "not a size"),
+    (["--mem=-1", "g.elf"], "not a size"),
+    (["--mem=64X", "g.elf"], "unknown suffix"),
+    (["--mem=64MB", "g.elf"], "unknown suffix"),
+    (["--mem=1M", "g.elf"], "less than the minimum"),
+    (["--mem=5G", "g.elf"], "more than the maximum"),
+    (["--mem=99999999999999999999", "g.elf"], "more than the maximum"),
+    (["--mem=3145729", "g.elf"], "not a whole number of 4K pages"),
+    (["--disk=", "g.elf"], "--disk= needs a file name"),
+    (["--stats=1", "g.elf"], "unknown option '--stats=1'"),
+    (["a.elf", "b.elf"], "two guest images"),
+    (["--", "g.elf"], "no guest image"),
+])
+def test_usage_error(args, problem):
+    proc = run(*args)
+    assert proc.returncode == abi.EXIT_USAGE, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 2, proc.stderr
+    assert lines[0].startswith("ligeiro: ") and problem in lines[0]
+    assert "--help" in lines[1]
+    assert proc.stdout == ""
+
+
+def test_help():
+    proc = run("--help")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: ligeiro ")
+    for option in ("--mode=pv|trap", "--mem=SIZE", "--disk=FILE", "--stats",
+                   "--help", "--version"):
+        assert option in proc.stdout
+    for status in (abi.EXIT_USAGE, abi.EXIT_BADIMAGE, abi.EXIT_NODEV):
+        assert str(status) in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_version():
+    proc = run("--version")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "ligeiro launcher: ABI version %d" % abi.ABI_VERSION
+    if DEVICE.exists():
+        assert lines[1] == "ligeiro.ko: ABI version %d" % abi.ABI_VERSION
+    else:
+        assert lines[1].startswith("ligeiro.ko: unavailable (%s: " % DEVICE)
+
+
+# Guest images.
+
+def test_missing_image(tmp_path):
+    path = tmp_path / "nothing.elf"
+    proc = run(path)
+    assert proc.returncode == abi.EXIT_BADIMAGE, proc.stderr
+    assert proc.stderr.startswith("ligeiro: %s: " % path)
+
+
+def test_directory_is_not_an_image(tmp_path):
+    proc = run(tmp_path)
+    assert proc.returncode == abi.EXIT_BADIMAGE, proc.stderr
+    assert "not a regular file" in proc.stderr
+
+
+# Each bad image and the problems it has, one message line each, in order.
+BAD_IMAGES = {
+    "empty": (b"", ["too short for an ELF header"]),
+    "bad_magic": (elf64(magic=b"\x7fELG"), ["not an ELF file"]),
+    "class32": (elf32(), ["not 64-bit"]),
+    "two_problems": (elf64(machine=EM_386, etype=ET_DYN),
+                     ["not x86-64", "ET_EXEC"]),
+    "three_problems": (elf64(machine=EM_386, etype=ET_DYN, memsz=1),
+                       ["not x86-64", "ET_EXEC", "larger than p_memsz"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_IMAGES))
+def test_bad_image(tmp_path, name):
+    image, problems = BAD_IMAGES[name]
+    path = write(tmp_path, name + ".elf", image)
+    proc = run(path)
+    assert proc.returncode == abi.EXIT_BADIMAGE, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == len(problems), proc.stderr
+    for line, problem in zip(lines, problems):
+        assert line.startswith("ligeiro: %s: " % path), line
+        assert problem in line
+    assert proc.stdout == ""
+
+
+def test_mem_reaches_the_checker(tmp_path):
+    # 2 MiB of code+bss at 1 MiB: too big for --mem=2M, fine in 4M.
+    path = write(tmp_path, "big.elf", elf64(memsz=2 << 20))
+    proc = run("--mem=2M", path)
+    assert proc.returncode == abi.EXIT_BADIMAGE, proc.stderr
+    assert "outside guest memory" in proc.stderr
+    assert_reaches_device(run("--mem=4M", path))
+
+
+def test_valid_image(tmp_path):
+    assert_reaches_device(run(write(tmp_path, "guest.elf", elf64())))
+
+
+@pytest.mark.parametrize("args", [
+    ["--mode=trap", "--mem=2M", "--stats"],
+    ["--mode=pv", "--mem=2048K", "--disk=disk.img"],
+    ["--mem=4G"],
+    ["--mem=64m"],
+    ["--mem=16777216"],
+])
+def test_valid_options(tmp_path, args):
+    path = write(tmp_path, "guest.elf", elf64())
+    assert_reaches_device(run(*args, path, "--", "guest", "--args"))
