@@ -1,0 +1,51 @@
+/*
+ * x86.h - names for the bits of the x86-64 architecture the guest touches.
+ *
+ * Control-register bits, the EFER MSR, page-table entry flags, exception
+ * numbers and the page-fault error code: all fixed by the CPU manuals, so
+ * they get a name here instead of appearing as bare numbers in the code.
+ * Only #defines above the C part, so the start-up assembly can use them.
+ *
+ * Book: book/02-guest.md, "The guest kernel".  Read layout.h next.
+ */
+#ifndef GUEST_X86_H
+#define GUEST_X86_H
+
+/* Control registers. */
+#define CR0_PE		(1 << 0)	/* protected mode */
+#define CR0_PG		0x80000000	/* paging */
+#define CR4_PAE		(1 << 5)	/* 64-bit page-table entries */
+
+/* The Extended Feature Enable Register, read and written with rdmsr/wrmsr. */
+#define MSR_EFER	0xc0000080
+#define EFER_LME	(1 << 8)	/* long mode enable */
+
+/* CPUID: the extended leaf whose EDX says whether long mode exists. */
+#define CPUID_EXT_MAX		0x80000000
+#define CPUID_EXT_FEATURES	0x80000001
+#define CPUID_EXT_EDX_LM	(1 << 29)
+
+/* Page-table entry flags. */
+#define PTE_P		(1 << 0)	/* present */
+#define PTE_W		(1 << 1)	/* writable */
+#define PTE_PS		(1 << 7)	/* in a directory: a 2 MiB page */
+#define PAGE_SIZE	4096
+#define PTES_PER_TABLE	512
+#define LARGE_PAGE_SIZE	(2 << 20)	/* mapped by one PD entry */
+
+/* RFLAGS. */
+#define RFLAGS_IF	(1 << 9)	/* interrupts enabled */
+
+/* Exception vectors the code refers to by name. */
+#define T_BP		3		/* breakpoint (int3) */
+#define T_PF		14		/* page fault */
+#define T_EXCEPTIONS	32		/* 0..31 belong to the CPU */
+
+/* Page-fault error code bits. */
+#define PF_PRESENT	(1 << 0)	/* 0: the page was not present */
+#define PF_WRITE	(1 << 1)	/* 1: the access was a write */
+
+/* IDT gate type: a 64-bit interrupt gate, present, DPL 0. */
+#define IDT_INTERRUPT_GATE	0x8e
+
+#endif /* GUEST_X86_H */
