@@ -1,0 +1,96 @@
+# ligeiro - top-level Makefile.
+#
+#   make            build everything: ligeiro.ko, the launcher, the guest,
+#                   its ISO, the host's initramfs and the unit tests
+#   make run        install what is missing, build, boot the guest natively,
+#                   then boot the QEMU host, run the demo, open a shell
+#   make check      install what is missing, build, run every test
+#   make debug      boot the host with QEMU's exception log and gdb stub
+#   make iso        the guest's GRUB rescue ISO (native boot)
+#   make docs       the book and the API reference (Doxygen), into build/docs
+#   make clean      remove everything built
+#
+# Knobs: KVER=6.1.0-NN-amd64 picks the pinned host kernel (default: what
+# Debian's linux-headers-amd64 depends on); ACCEL=kvm, CPU=max and the rest
+# are read by scripts/qemu.sh.  book/01-setup.md tells the whole story.
+
+KVER ?= $(shell scripts/kernel.sh kver)
+BUILD := $(CURDIR)/build
+KERNEL := $(BUILD)/kernel/$(KVER)
+KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-$(KVER)) \
+		    $(KERNEL)/root/usr/src/linux-headers-$(KVER))
+PYTEST := /usr/bin/python3 -m pytest
+
+MODULE := hv/ligeiro.ko
+LAUNCHER := $(BUILD)/launcher/ligeiro
+GUEST := $(BUILD)/guest/ligeiro-guest.elf
+ISO := $(BUILD)/guest/ligeiro-guest.iso
+INITRD := $(BUILD)/host/initramfs.cpio.gz
+VMLINUZ := $(BUILD)/host/vmlinuz
+UNIT := $(BUILD)/unit/test_elf
+HOSTTOOLS := $(BUILD)/host/abi_probe
+
+all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)
+
+# `run` and `check` install dependencies first, then start a fresh make: its
+# KVER is computed only now that apt surely knows the kernel packages.
+run check:
+	scripts/deps.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
+	$(MAKE) do-$@
+
+do-run: all
+	@echo "== 1. the guest alone, booted natively by GRUB in QEMU =="
+	scripts/qemu.sh native $(ISO) || [ $$? = 1 ]
+	@echo "== 2. the QEMU host: Linux $(KVER) with ligeiro.ko =="
+	scripts/qemu.sh host $(VMLINUZ) $(INITRD) quiet lgrun=/demo.sh lgshell=1 || true
+
+do-check: all docs
+	cd tests && $(PYTEST) -ra
+
+debug: all
+	DEBUG=1 scripts/qemu.sh host $(VMLINUZ) $(INITRD) lgshell=1 || true
+
+iso: $(ISO)
+
+docs:
+	cd book && (cat Doxyfile; echo "OUTPUT_DIRECTORY=$(BUILD)/docs") | doxygen - >/dev/null
+
+# The sub-builds know their own dependencies; always ask them.
+$(MODULE): FORCE $(KERNEL)/vmlinuz
+	$(MAKE) -C hv KDIR=$(KDIR)
+
+$(LAUNCHER): FORCE
+	$(MAKE) -C launcher OUT=$(BUILD)/launcher
+
+$(GUEST): FORCE
+	$(MAKE) -C guest OUT=$(BUILD)/guest
+
+$(ISO): $(GUEST)
+	$(MAKE) -C guest OUT=$(BUILD)/guest iso
+
+$(UNIT): FORCE
+	$(MAKE) -C tests/unit OUT=$(BUILD)/unit
+
+$(KERNEL)/vmlinuz:
+	@[ -n "$(KVER)" ] || { echo "no KVER: run 'make check' or set KVER=6.1.0-NN-amd64"; exit 1; }
+	scripts/kernel.sh fetch $(KVER) $(KERNEL)
+
+$(HOSTTOOLS): FORCE
+	$(MAKE) -C tests/host OUT=$(BUILD)/host
+
+$(INITRD): $(MODULE) $(LAUNCHER) $(GUEST) $(HOSTTOOLS) scripts/mkinitramfs.sh \
+	   scripts/host-init.sh scripts/demo.sh scripts/motd \
+	   hv/uapi/ligeiro.h $(wildcard tests/host/*.sh)
+	@mkdir -p $(dir $@)
+	scripts/mkinitramfs.sh $@ $(MODULE) $(LAUNCHER) $(BUILD)/guest $(HOSTTOOLS)
+
+# The host's kernel sits next to its initramfs, where the harness looks.
+$(VMLINUZ): $(KERNEL)/vmlinuz
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+clean:
+	-$(MAKE) -C hv KDIR=$(KDIR) clean
+	rm -rf $(BUILD)
+
+.PHONY: all run check do-run do-check debug iso docs clean FORCE

@@ -1,0 +1,149 @@
+"""harness.py - boot things under QEMU and read what they say.
+
+Every test of ligeiro that needs a machine comes through here.  A boot is
+one run of scripts/qemu.sh (the same script `make run` uses) under a
+timeout, with the serial port captured as the *transcript*.  The guest and
+the host's test scripts print one machine-readable line per check:
+
+    RESULT <name> PASS [detail...]
+    RESULT <name> FAIL <reason...>
+
+and a boot is trusted only if it also ended the way it should: QEMU left
+through the isa-debug-exit port with the expected odd status (a triple
+fault under -no-reboot exits 0, and is never a pass), within its timeout,
+and the host kernel printed no oops, BUG, WARNING, general protection fault
+or panic anywhere.  The transcript of a boot is written to build/test-logs
+only when a test that used it fails.
+
+book/09-testing.md explains the layers of tests; conftest.py holds the
+shared boots.
+"""
+import os
+import pathlib
+import re
+import signal
+import subprocess
+
+import abi
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+QEMU = ROOT / "scripts" / "qemu.sh"
+LOGS = BUILD / "test-logs"
+
+ISO = BUILD / "guest" / "ligeiro-guest.iso"
+VMLINUZ = BUILD / "host" / "vmlinuz"
+INITRD = BUILD / "host" / "initramfs.cpio.gz"
+
+# What a sick host kernel prints.  Any of these fails every check of a boot.
+KERNEL_TROUBLE = re.compile(
+    r"\bOops\b|\bBUG:|\bWARNING:|general protection fault|Kernel panic")
+RESULT_LINE = re.compile(
+    r"^%s (\S+) (PASS|FAIL)\b ?(.*?)\s*$" % abi.RESULT_TAG, re.M)
+
+
+def qemu_status(guest_code):
+    """The exit status QEMU gives when the guest writes guest_code to the
+    debug-exit port: always odd, so never confused with a triple fault."""
+    return (guest_code << 1) | 1
+
+
+class Boot:
+    """One finished QEMU run: its transcript, status and RESULT lines."""
+
+    def __init__(self, name, transcript, status, timed_out):
+        self.name = name
+        self.transcript = transcript
+        self.status = status
+        self.timed_out = timed_out
+        self.results = {}
+        for check, verdict, detail in RESULT_LINE.findall(transcript):
+            # A check reported twice keeps its worst verdict.
+            if self.results.get(check, ("PASS",))[0] != "FAIL":
+                self.results[check] = (verdict, detail)
+
+    def save(self):
+        """Keep the transcript for a failing test; returns its path."""
+        LOGS.mkdir(parents=True, exist_ok=True)
+        path = LOGS / (self.name + ".log")
+        path.write_text(self.transcript)
+        return path
+
+    def problems(self, expect_status):
+        """Everything wrong with how the boot ended, as sentences."""
+        found = []
+        if self.timed_out:
+            found.append("timed out")
+        elif self.status == 0:
+            found.append("QEMU exited 0: a triple fault or a reset, "
+                         "not a clean exit")
+        elif self.status != expect_status:
+            found.append("QEMU exited %d, expected %d"
+                         % (self.status, expect_status))
+        trouble = KERNEL_TROUBLE.search(self.transcript)
+        if trouble:
+            line = self.transcript[:trouble.end()].rsplit("\n", 1)[-1]
+            rest = self.transcript[trouble.end():].split("\n", 1)[0]
+            found.append("kernel trouble: " + (line + rest).strip())
+        return found
+
+    def fail(self, message):
+        raise AssertionError("%s\n[%s transcript: %s]"
+                             % (message, self.name, self.save()))
+
+    def require_clean(self, expect_status=None):
+        """Fail unless the boot ended well (see problems())."""
+        if expect_status is None:
+            expect_status = qemu_status(abi.GUEST_OK)
+        found = self.problems(expect_status)
+        if found:
+            self.fail("; ".join(found))
+
+    def result(self, check):
+        """The detail of a passing check; fails the test otherwise."""
+        self.require_clean()
+        if check not in self.results:
+            self.fail("check %r never reported a result" % check)
+        verdict, detail = self.results[check]
+        if verdict != "PASS":
+            self.fail("check %r failed: %s" % (check, detail))
+        return detail
+
+    def fields(self, check):
+        """A passing check's detail 'k=v k=v' as a dict of strings."""
+        return dict(kv.split("=", 1) for kv in self.result(check).split()
+                    if "=" in kv)
+
+
+def boot(name, args, timeout, env=None):
+    """Run scripts/qemu.sh ARGS under a timeout; return the Boot."""
+    for path in args[1:3]:
+        if str(path).startswith(str(BUILD)) and not pathlib.Path(path).exists():
+            raise AssertionError("%s is missing: run 'make' first" % path)
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.Popen([str(QEMU)] + [str(a) for a in args],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=full_env,
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        timed_out = True
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    return Boot(name, text, proc.returncode, timed_out)
+
+
+def boot_native(name, cpu="qemu64", mem="128M", timeout=120):
+    """The guest alone, from its GRUB ISO."""
+    return boot(name, ["native", ISO], timeout, {"CPU": cpu, "MEM": mem})
+
+
+def boot_host(name, script, cpu="qemu64", timeout=600, la57=False):
+    """The host Linux; its init loads ligeiro.ko and runs /tests/SCRIPT."""
+    env = {"CPU": cpu, "LA57": "1" if la57 else "0"}
+    return boot(name, ["host", VMLINUZ, INITRD, "lgrun=/tests/" + script],
+                timeout, env)

@@ -1,0 +1,52 @@
+"""The harness judges boots correctly: it must be able to say "no".
+
+These feed harness.Boot synthetic transcripts and statuses, so that a
+triple fault, a timeout, a kernel oops or a missing check can be shown to
+fail, without booting anything.
+"""
+import pytest
+
+import abi
+import harness
+
+OK = harness.qemu_status(abi.GUEST_OK)
+
+
+def boot(text, status=OK, timed_out=False):
+    return harness.Boot("synthetic", text, status, timed_out)
+
+
+def test_debug_exit_statuses_are_odd_and_distinct():
+    assert OK % 2 == 1
+    assert harness.qemu_status(abi.GUEST_FAILED) % 2 == 1
+    assert OK != harness.qemu_status(abi.GUEST_FAILED)
+
+
+def test_clean_boot_passes():
+    b = boot("RESULT a.b PASS x=1\n")
+    assert b.result("a.b") == "x=1"
+    assert b.fields("a.b") == {"x": "1"}
+
+
+@pytest.mark.parametrize("text,status,timed_out,why", [
+    ("RESULT a.b PASS\n", 0, False, "triple fault"),
+    ("RESULT a.b PASS\n", harness.qemu_status(abi.GUEST_FAILED), False,
+     "exited"),
+    ("RESULT a.b PASS\n", OK, True, "timed out"),
+    ("RESULT a.b PASS\n[  1.0] BUG: kernel NULL pointer dereference\n", OK,
+     False, "kernel trouble"),
+    ("RESULT a.b PASS\nOops: 0000 [#1] PREEMPT SMP\n", OK, False, "Oops"),
+    ("RESULT a.b PASS\nWARNING: CPU: 1 PID: 7 at x.c:1\n", OK, False,
+     "WARNING"),
+    ("general protection fault, probably for non-canonical address\n"
+     "RESULT a.b PASS\n", OK, False, "general protection"),
+    ("RESULT a.b FAIL broken\n", OK, False, "failed: broken"),
+    ("RESULT a.b PASS\nRESULT a.b FAIL later\n", OK, False, "failed: later"),
+    ("RESULT x.y PASS\n", OK, False, "never reported"),
+])
+def test_bad_boots_fail(tmp_path, monkeypatch, text, status, timed_out, why):
+    monkeypatch.setattr(harness, "LOGS", tmp_path)
+    with pytest.raises(AssertionError, match=why):
+        boot(text, status, timed_out).result("a.b")
+    # the failing boot's transcript was kept
+    assert (tmp_path / "synthetic.log").read_text() == text

@@ -1,0 +1,39 @@
+"""ligeiro.ko in the QEMU host: loads, serves /dev/ligeiro, unloads clean.
+
+One host boot per CPU model runs tests/host/foundation.sh, which reports
+a RESULT line per check; each check is a test here, and every one of them
+fails if the host's kernel log shows an oops or warning anywhere in that
+boot.  A third boot gives the host 5-level paging, which the module must
+refuse.  See book/09-testing.md.
+"""
+import pytest
+
+FOUNDATION = [
+    "host.loaded", "host.devnode", "host.devmode", "abi.open", "abi.version",
+    "abi.unknown_ioctl", "abi.foreign_ioctl", "abi.read", "abi.write",
+    "abi.mmap", "abi.two_opens", "host.abi_probe", "host.launcher_version",
+    "host.guest_image_valid", "host.unload_busy", "host.unload",
+    "host.devnode_gone", "host.unload_msg", "host.reload",
+    "host.reload_unload",
+]
+LA57 = ["host.la57_on", "host.la57_refused", "host.la57_message",
+        "host.la57_no_device"]
+
+
+@pytest.mark.parametrize("host", ["host_qemu64", "host_max"])
+@pytest.mark.parametrize("check", FOUNDATION)
+def test_foundation(request, host, check):
+    request.getfixturevalue(host).result(check)
+
+
+@pytest.mark.parametrize("host", ["host_qemu64", "host_max"])
+def test_no_unexpected_checks_failed(request, host):
+    boot = request.getfixturevalue(host)
+    boot.require_clean()
+    failed = [n for n, (v, _) in boot.results.items() if v != "PASS"]
+    assert not failed, "failed: %s" % failed
+
+
+@pytest.mark.parametrize("check", LA57)
+def test_refuses_5level_paging(host_la57, check):
+    host_la57.result(check)
