@@ -53,6 +53,7 @@ debug: all
 iso: $(ISO)
 
 docs:
+	@mkdir -p $(BUILD)/docs
 	cd book && (cat Doxyfile; echo "OUTPUT_DIRECTORY=$(BUILD)/docs") | doxygen - >/dev/null
 
 # The sub-builds know their own dependencies; always ask them.
