@@ -4,8 +4,8 @@
  * The module, the launcher and this guest share their numbers (exit codes,
  * the debug-exit port, the RESULT tag) through that header only.  It
  * normally pulls in <linux/types.h>; defining LIGEIRO_GUEST tells it that
- * we bring our own __u32 instead (from types.h).  The header holds nothing
- * but #defines for us, so boot.S can include this file too.
+ * we bring our own __u32 instead (from types.h).  boot.S includes this
+ * file too; the header hides its structures from the assembler.
  *
  * Book: book/02-guest.md, "The guest kernel".  Read x86.h next.
  */
@@ -17,7 +17,6 @@
 #ifndef __ASSEMBLER__
 #include "types.h"
 #endif
-
 #include "ligeiro.h"
 
 #endif /* GUEST_ABI_H */

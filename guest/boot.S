@@ -1,5 +1,5 @@
 /*
- * boot.S - from GRUB's 32-bit world to our 64-bit C code.
+ * boot.S - from a loader's world to our 64-bit C code: GRUB's or ligeiro's.
  *
  * GRUB reads the multiboot2 header below, loads our ELF at 1 MiB and jumps
  * to _start in 32-bit protected mode: paging off, interrupts off, no stack,
@@ -17,6 +17,11 @@
  *      still running 32-bit "compatibility" code;
  *   5. load a GDT with a 64-bit code segment and far-jump into it;
  *   6. call guest_main(magic, info) in main.c.
+ *
+ * ligeiro has done all that already: its launcher finds ligeiro_start
+ * through an ELF note (below) and the hypervisor starts it in long mode at
+ * ring 1 on its own page tables, so ours and the GDT go unused.  All that
+ * is left is a stack, a clean .bss and a call to ligeiro_main().
  *
  * Book: book/02-guest.md, "The guest kernel".  Read main.c next.
  */
@@ -158,6 +163,46 @@ start64:
 7:	cli
 	hlt
 	jmp	7b
+
+/*
+ * Under ligeiro: %rdi holds the struct ligeiro_boot's address and must
+ * reach ligeiro_main() intact, but rep stosq needs %rdi, so park it in
+ * %rbx meanwhile.  Clearing .bss clears the stack too, harmlessly: nothing
+ * is on it yet.  Every instruction here is allowed at ring 1.
+ */
+	.globl	ligeiro_start
+ligeiro_start:
+	movq	$boot_stack_top, %rsp
+	cld
+	movq	%rdi, %rbx
+	movq	$__bss_start, %rdi
+	movq	$__bss_end, %rcx
+	subq	%rdi, %rcx
+	shrq	$3, %rcx
+	xorl	%eax, %eax
+	rep stosq
+	movq	%rbx, %rdi
+	call	ligeiro_main
+	/* It never returns; if it did, hlt would fault: shut down instead. */
+	movl	$LIGEIRO_HCALL_SHUTDOWN, %eax
+	movl	$LIGEIRO_GUEST_FAILED, %edi
+8:	int	$LIGEIRO_HCALL_VECTOR
+	jmp	8b
+
+/*
+ * The note the launcher reads ligeiro_start from (guest.ld gives it a
+ * PT_NOTE header): name size, descriptor size, type, then the name and
+ * the descriptor, each padded to 4 bytes as the ELF specification asks.
+ */
+	.section .note.ligeiro, "a", @note
+	.balign	4
+	.long	2f - 1f
+	.long	4f - 3f
+	.long	LIGEIRO_NOTE_ENTRY
+1:	.asciz	LIGEIRO_NOTE_NAME
+2:	.balign	4
+3:	.quad	ligeiro_start
+4:	.balign	4
 
 	.section .rodata
 no_long_mode_msg:

@@ -9,10 +9,12 @@
  * privileged instruction directly: it calls through pv_ops, in the spirit
  * of Linux's paravirt_ops.
  *
- * Today there is a single backend, native.c, and pv_ops starts out
- * pointing at it, so the table is usable from the first line of C.
+ * There are two backends.  pv_ops starts out as native.c, so the table is
+ * usable from the first line of C after a multiboot2 boot; ligeiro's
+ * entry point switches it to ligeiro.c (hypercalls) before anything else.
  *
- * Book: book/02-guest.md, "The guest kernel".  Read native.c next.
+ * Book: book/02-guest.md, "The guest kernel".  Read native.c next, and
+ * ligeiro.c with book/05-hypercalls-pvops.md.
  */
 #ifndef GUEST_PVOPS_H
 #define GUEST_PVOPS_H
@@ -52,13 +54,20 @@ struct pv_ops {
 	/** The address the last page fault tried to touch (CR2). */
 	u64 (*read_cr2)(void);
 
-	/** Stop the machine; code is LIGEIRO_GUEST_OK or _FAILED. */
+	/**
+	 * Stop the machine with code: LIGEIRO_GUEST_OK, _FAILED, or (under
+	 * ligeiro) any other up to LIGEIRO_EXIT_GUEST_MAX.
+	 */
 	void (*shutdown)(u8 code) __attribute__((noreturn));
 };
 
 extern struct pv_ops pv_ops;
 
-/* The native backend's own setup, in native.c. */
+/* Each backend's own setup, in native.c and ligeiro.c. */
 void native_init(void);
+s64 ligeiro_init(void);
+
+/* ligeiro.c's page shared with the hypervisor (its self-checks read it). */
+extern volatile struct ligeiro_shared *const pv_shared;
 
 #endif /* GUEST_PVOPS_H */

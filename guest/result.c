@@ -11,6 +11,7 @@
  */
 #include "abi.h"
 #include "printf.h"
+#include "pvops.h"
 #include "result.h"
 
 static unsigned int passed, failed;
@@ -54,13 +55,14 @@ void result_fail(const char *name, const char *fmt, ...)
 }
 
 /**
- * result_summary() - print how many checks passed and failed.
+ * result_finish() - print the tally and shut down with its verdict.
  *
- * Return: the number of failed checks.
+ * Both ways of booting end here, so both report the same way:
+ * LIGEIRO_GUEST_FAILED if any check failed, LIGEIRO_GUEST_OK if none did.
  */
-unsigned int result_summary(void)
+void result_finish(void)
 {
 	printf("ligeiro guest: all checks done, %u passed, %u failed\n",
 	       passed, failed);
-	return failed;
+	pv_ops.shutdown(failed ? LIGEIRO_GUEST_FAILED : LIGEIRO_GUEST_OK);
 }

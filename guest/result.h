@@ -10,6 +10,6 @@ void result_pass(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void result_fail(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-unsigned int result_summary(void);
+void result_finish(void) __attribute__((noreturn));
 
 #endif /* GUEST_RESULT_H */

@@ -3,25 +3,73 @@
  * main.c - ligeiro.ko's front door: the module's life and /dev/ligeiro.
  *
  * A hypervisor in the lguest tradition is mostly an ordinary character
- * device.  The launcher opens /dev/ligeiro, and each open file will become
- * one virtual machine; the thread that later calls the run ioctl *is* the
- * virtual CPU, scheduled by Linux like any other thread.  This file holds
- * only that plumbing: loading, refusing to load where we cannot work,
- * the misc device, and the ioctl switch.  Every number it answers with is
+ * device.  The launcher opens /dev/ligeiro, and each open file is one
+ * virtual machine; the thread that calls the run ioctl *is* the virtual
+ * CPU, scheduled by Linux like any other thread.  This file holds only
+ * that plumbing: loading, refusing to load where we cannot work, the misc
+ * device, and the ioctl switch, which copies arguments in and out and
+ * leaves the work to vm.c and run.c.  Every number it answers with is
  * defined in uapi/ligeiro.h, the contract with the launcher and the guest.
  *
  * The book's chapter "The launcher" (book/03-launcher.md) describes the
  * ABI from the user's side; the world switch that makes guests run is the
- * subject of book/04-world-switch.md.
+ * subject of book/04-world-switch.md.  Read vm.c next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <asm/pgtable.h>
 
-#include "ligeiro.h"
+#include "vm.h"
+
+static int ligeiro_open(struct inode *inode, struct file *filp)
+{
+	struct ligeiro_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+
+	if (!vm)
+		return -ENOMEM;
+	mutex_init(&vm->lock);
+	filp->private_data = vm;
+	return 0;
+}
+
+static int ligeiro_release(struct inode *inode, struct file *filp)
+{
+	struct ligeiro_vm *vm = filp->private_data;
+
+	vm_destroy(vm);
+	kfree(vm);
+	return 0;
+}
+
+static long ioctl_create(struct ligeiro_vm *vm, void __user *arg)
+{
+	struct ligeiro_create c;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	if (vm->created)
+		return -EBUSY;
+	return vm_create(vm, &c);
+}
+
+static long ioctl_run(struct ligeiro_vm *vm, void __user *arg)
+{
+	struct ligeiro_exit exit;
+	int err;
+
+	if (!vm->created)
+		return -EINVAL;
+	memset(&exit, 0, sizeof(exit));
+	err = vm_run(vm, &exit);
+	if (!err && copy_to_user(arg, &exit, sizeof(exit)))
+		return -EFAULT;
+	return err;
+}
 
 /**
  * ligeiro_ioctl() - dispatch one request on /dev/ligeiro.
@@ -35,16 +83,30 @@
 static long ligeiro_ioctl(struct file *filp, unsigned int cmd,
 			  unsigned long arg)
 {
-	switch (cmd) {
-	case LIGEIRO_GET_VERSION:
+	struct ligeiro_vm *vm = filp->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (cmd == LIGEIRO_GET_VERSION)
 		return LIGEIRO_ABI_VERSION;
-	default:
+	if (cmd == LIGEIRO_GET_STATS)
+		return copy_to_user(uarg, &vm->stats, sizeof(vm->stats)) ?
+		       -EFAULT : 0;
+	if (cmd != LIGEIRO_CREATE_VM && cmd != LIGEIRO_RUN)
 		return -ENOTTY;
-	}
+
+	/* One thread at a time works the VM; a signal ends the wait. */
+	if (mutex_lock_interruptible(&vm->lock))
+		return -EINTR;
+	ret = cmd == LIGEIRO_RUN ? ioctl_run(vm, uarg) : ioctl_create(vm, uarg);
+	mutex_unlock(&vm->lock);
+	return ret;
 }
 
 static const struct file_operations ligeiro_fops = {
 	.owner		= THIS_MODULE,
+	.open		= ligeiro_open,
+	.release	= ligeiro_release,
 	.unlocked_ioctl	= ligeiro_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
@@ -73,10 +135,16 @@ static int __init ligeiro_init(void)
 		return -EOPNOTSUPP;
 	}
 
+	err = switcher_init();
+	if (err) {
+		pr_err("cannot build the Switcher: %d\n", err);
+		return err;
+	}
 	err = misc_register(&ligeiro_dev);
 	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", LIGEIRO_DEVICE_NAME,
 		       err);
+		switcher_exit();
 		return err;
 	}
 	pr_info("loaded, ABI version %d, /dev/%s ready\n",
@@ -87,6 +155,7 @@ static int __init ligeiro_init(void)
 static void __exit ligeiro_exit(void)
 {
 	misc_deregister(&ligeiro_dev);
+	switcher_exit();
 	pr_info("unloaded\n");
 }
 

@@ -16,6 +16,13 @@
  * header table there are no segments to look at.  In those cases the
  * checker reports what it found and stops, rather than reporting nonsense.
  *
+ * A guest has two entry points.  e_entry is the multiboot2 entry of a
+ * native boot, which starts in 32-bit mode; ligeiro starts the guest in
+ * 64-bit mode instead, at the address in an ELF note (ligeiro.h).  Notes
+ * are a chain of variable-sized records inside PT_NOTE segments, so they
+ * get the same treatment as the headers: every size is checked against
+ * what is left before it is used.
+ *
  * The book explains these checks in "The launcher" (book/03-launcher.md).
  * The tests in tests/unit/test_elf.c break a valid image one field at a
  * time; read them next.
@@ -27,6 +34,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <ligeiro.h>
 #include "elf.h"
 
 /* What the checker knows about the image it is walking. */
@@ -36,6 +44,9 @@ struct checker {
 	uint64_t mem_size;
 	Elf64_Ehdr eh;
 	unsigned int found;		/* enum elf_problem bits so far */
+	bool have_entry;		/* found the ligeiro entry note */
+	uint64_t entry;			/* and this is its address */
+	uint64_t end;			/* end of the highest PT_LOAD */
 	elf_report_fn report;
 	void *ctx;
 };
@@ -185,14 +196,15 @@ static bool seg_overlap(const Elf64_Phdr *a, const Elf64_Phdr *b)
 }
 
 /*
- * e_entry is a virtual address, segments are placed by physical address.
- * The guest is linked identity-mapped (check_segment() insists on
- * p_vaddr == p_paddr), so the two agree, and we check the entry against
- * p_paddr: the address elf_load() really puts the code at.
+ * An entry point, e_entry or the note's, must be code that elf_load() puts
+ * in place.  It is a virtual address and segments are placed by physical
+ * address, but the guest is linked identity-mapped (check_segment()
+ * insists on p_vaddr == p_paddr), so the two agree, and we check against
+ * p_paddr: where elf_load() really puts the code.
  */
-static void check_entry(struct checker *c)
+static void check_entry(struct checker *c, const char *what, uint64_t entry,
+			unsigned int outside, unsigned int noexec)
 {
-	uint64_t entry = c->eh.e_entry;
 	Elf64_Phdr ph;
 	unsigned int i;
 	int where = -1;
@@ -206,14 +218,12 @@ static void check_entry(struct checker *c)
 		where = i;
 	}
 	if (where < 0)
-		problem(c, ELF_ENTRY_OUTSIDE,
-			"entry point %#" PRIx64
-			" is not in any loadable segment", entry);
+		problem(c, outside, "%s %#" PRIx64
+			" is not in any loadable segment", what, entry);
 	else
-		problem(c, ELF_ENTRY_NOEXEC,
-			"entry point %#" PRIx64
+		problem(c, noexec, "%s %#" PRIx64
 			" is in segment %d, which is not executable",
-			entry, where);
+			what, entry, where);
 }
 
 /* Does segment i share guest memory with a PT_LOAD before it? */
@@ -232,7 +242,78 @@ static void check_overlaps(struct checker *c, unsigned int i,
 	}
 }
 
-/* Every PT_LOAD, each pair of them, then the entry point. */
+/*
+ * Name and descriptor are each padded to 4 bytes.  (Segments aligned to 8
+ * pad to 8, but ligeiro's note and the GNU ones come out the same either
+ * way.)  Rounding in 64 bits makes a size of 0xffffffff 0x100000000,
+ * where 32 bits would wrap to 0.
+ */
+#define NOTE_ALIGN(n)	(((uint64_t)(n) + 3) & ~3ull)
+
+/* The note at off, its name and descriptor known to be in the file. */
+static void check_note(struct checker *c, uint64_t off, const Elf64_Nhdr *nh)
+{
+	const unsigned char *name = c->image + off + sizeof(*nh);
+
+	/* Other notes (a linker's build ID, say) are none of our business. */
+	if (nh->n_type != LIGEIRO_NOTE_ENTRY ||
+	    nh->n_namesz != sizeof(LIGEIRO_NOTE_NAME) ||
+	    memcmp(name, LIGEIRO_NOTE_NAME, sizeof(LIGEIRO_NOTE_NAME)))
+		return;
+	if (nh->n_descsz != sizeof(c->entry)) {
+		problem(c, ELF_BAD_NOTE,
+			"ligeiro entry note at offset %#" PRIx64
+			": descriptor of %u bytes, not %zu", off,
+			nh->n_descsz, sizeof(c->entry));
+	} else if (c->have_entry) {
+		problem(c, ELF_BAD_NOTE,
+			"a second ligeiro entry note, at offset %#" PRIx64,
+			off);
+	} else {
+		memcpy(&c->entry, name + NOTE_ALIGN(nh->n_namesz),
+		       sizeof(c->entry));
+		c->have_entry = true;
+	}
+}
+
+/* Walk the notes of PT_NOTE segment i, each inside the segment. */
+static void check_notes(struct checker *c, unsigned int i,
+			const Elf64_Phdr *ph)
+{
+	uint64_t off = ph->p_offset, left = ph->p_filesz, len;
+	Elf64_Nhdr nh;
+
+	if (off > c->size || left > c->size - off) {
+		problem(c, ELF_BAD_NOTE,
+			"note segment %u: %#" PRIx64 " bytes at offset %#"
+			PRIx64 " run past the end of the file (%zu bytes)",
+			i, left, off, c->size);
+		return;
+	}
+	for (; left; off += len, left -= len) {
+		if (left < sizeof(nh)) {
+			problem(c, ELF_BAD_NOTE,
+				"note segment %u: %" PRIu64
+				" bytes at offset %#" PRIx64
+				" are too few for a note header", i, left, off);
+			return;
+		}
+		memcpy(&nh, c->image + off, sizeof(nh));
+		/* At most 12 + 2 * (2^32 + 3): no overflow in 64 bits. */
+		len = sizeof(nh) + NOTE_ALIGN(nh.n_namesz) +
+		      NOTE_ALIGN(nh.n_descsz);
+		if (len > left) {
+			problem(c, ELF_BAD_NOTE,
+				"note segment %u: the note at offset %#" PRIx64
+				" (name %u bytes, descriptor %u bytes) runs past the end of its segment",
+				i, off, nh.n_namesz, nh.n_descsz);
+			return;
+		}
+		check_note(c, off, &nh);
+	}
+}
+
+/* Every PT_LOAD and each pair of them, the notes, then the entry points. */
 static void check_segments(struct checker *c)
 {
 	Elf64_Phdr ph;
@@ -240,21 +321,34 @@ static void check_segments(struct checker *c)
 
 	for (i = 0; i < c->eh.e_phnum; i++) {
 		read_phdr(c->image, &c->eh, i, &ph);
+		if (ph.p_type == PT_NOTE)
+			check_notes(c, i, &ph);
 		if (ph.p_type != PT_LOAD)
 			continue;
 		loads++;
 		check_segment(c, i, &ph);
 		check_overlaps(c, i, &ph);
+		/* If this wraps, it was reported, and end goes unused. */
+		if (ph.p_paddr + ph.p_memsz > c->end)
+			c->end = ph.p_paddr + ph.p_memsz;
 	}
 	if (!loads) {
 		problem(c, ELF_NO_LOAD, "no loadable (PT_LOAD) segment");
 		return;
 	}
-	check_entry(c);
+	check_entry(c, "entry point", c->eh.e_entry, ELF_ENTRY_OUTSIDE,
+		    ELF_ENTRY_NOEXEC);
+	if (c->have_entry)
+		check_entry(c, "ligeiro entry", c->entry, ELF_NOTE_OUTSIDE,
+			    ELF_NOTE_NOEXEC);
+	else if (!(c->found & ELF_BAD_NOTE))	/* said why already */
+		problem(c, ELF_NO_NOTE,
+			"no ligeiro entry note: not a ligeiro guest");
 }
 
 unsigned int elf_check(const void *image, size_t size, uint64_t mem_size,
-		       elf_report_fn report, void *ctx)
+		       struct elf_guest *guest, elf_report_fn report,
+		       void *ctx)
 {
 	struct checker c = {
 		.image = image,
@@ -273,6 +367,10 @@ unsigned int elf_check(const void *image, size_t size, uint64_t mem_size,
 	memcpy(&c.eh, image, sizeof(c.eh));
 	if (check_ident(&c) && check_header(&c))
 		check_segments(&c);
+	if (!c.found && guest) {
+		guest->entry = c.entry;
+		guest->end = c.end;
+	}
 	return c.found;
 }
 
@@ -282,7 +380,7 @@ unsigned int elf_check(const void *image, size_t size, uint64_t mem_size,
  * zeroed even though fresh anonymous memory already is: elf_load() should
  * not depend on where its memory came from.
  */
-uint64_t elf_load(const void *image, void *mem)
+void elf_load(const void *image, void *mem)
 {
 	const unsigned char *bytes = image;
 	unsigned char *guest = mem;
@@ -299,5 +397,4 @@ uint64_t elf_load(const void *image, void *mem)
 		memset(guest + ph.p_paddr + ph.p_filesz, 0,
 		       ph.p_memsz - ph.p_filesz);
 	}
-	return eh.e_entry;
 }

@@ -3,7 +3,8 @@
  * elf.h - checking and loading the guest's ELF image.
  *
  * The guest kernel reaches the launcher as an ordinary ELF64 executable,
- * linked identity-mapped at 1 MiB.  Before a single byte of it lands in
+ * linked identity-mapped at 1 MiB, with a note naming the 64-bit entry
+ * point ligeiro starts it at.  Before a single byte of it lands in
  * guest memory the launcher checks the whole file, because a malformed
  * image must fail here, with a clear message, and never as a strange guest
  * crash later.  The checker is a pure function over a byte buffer: no
@@ -45,6 +46,10 @@ enum elf_problem {
 	ELF_SEG_NOT_IDENTITY	= 1u << 17,	/* p_vaddr != p_paddr */
 	ELF_ENTRY_OUTSIDE	= 1u << 18,	/* entry not in any segment */
 	ELF_ENTRY_NOEXEC	= 1u << 19,	/* entry not executable */
+	ELF_NO_NOTE		= 1u << 20,	/* no ligeiro entry note */
+	ELF_BAD_NOTE		= 1u << 21,	/* a malformed note */
+	ELF_NOTE_OUTSIDE	= 1u << 22,	/* its entry not in a segment */
+	ELF_NOTE_NOEXEC		= 1u << 23,	/* its entry not executable */
 };
 
 /*
@@ -65,11 +70,23 @@ typedef void (*elf_report_fn)(void *ctx, unsigned int problem,
 			      const char *msg);
 
 /**
+ * struct elf_guest - what elf_check() learned about a valid image.
+ * @entry: the 64-bit entry point, from the ligeiro note (e_entry is the
+ *	multiboot2 entry of a native boot, of no use to us).
+ * @end: the first guest-physical byte after the highest loaded segment.
+ */
+struct elf_guest {
+	uint64_t entry;
+	uint64_t end;
+};
+
+/**
  * elf_check() - check that a buffer holds a loadable guest image.
  * @image: the whole file; only image[0..size) is ever read.
  * @size: its length in bytes.
  * @mem_size: the guest's memory, [0, mem_size), which every segment must
  *	fit in.
+ * @guest: filled in if the image is valid.
  * @report: called for every problem found; may be NULL.
  * @ctx: passed to @report untouched.
  *
@@ -77,7 +94,8 @@ typedef void (*elf_report_fn)(void *ctx, unsigned int problem,
  * means the image is safe to give to elf_load().
  */
 unsigned int elf_check(const void *image, size_t size, uint64_t mem_size,
-		       elf_report_fn report, void *ctx);
+		       struct elf_guest *guest, elf_report_fn report,
+		       void *ctx);
 
 /**
  * elf_load() - copy a checked image into guest memory.
@@ -87,9 +105,7 @@ unsigned int elf_check(const void *image, size_t size, uint64_t mem_size,
  *
  * Each loadable segment's file bytes are copied to @mem + p_paddr, and the
  * rest of the segment (its bss) is zeroed.
- *
- * Return: the guest's entry point.
  */
-uint64_t elf_load(const void *image, void *mem);
+void elf_load(const void *image, void *mem);
 
 #endif /* LIGEIRO_LAUNCHER_ELF_H */

@@ -4,8 +4,9 @@
  *
  * A guest under ligeiro is started by an ordinary program, as under lguest:
  * the launcher reads the guest kernel, lays it out in a block of its own
- * memory (which becomes the guest's "physical" memory), and then asks
- * ligeiro.ko, through /dev/ligeiro, to run it.
+ * memory (which becomes the guest's "physical" memory), leaves it a boot
+ * block saying how much memory it has and what its command line is, and
+ * then asks ligeiro.ko, through /dev/ligeiro, to run it.
  *
  * The order matters.  Mistakes on the command line are reported before any
  * file is opened; a bad guest image is reported before the module is
@@ -13,12 +14,8 @@
  * module.  Each kind of failure has its own exit status, from ligeiro.h,
  * so scripts and tests can tell them apart.
  *
- * ABI version 1 cannot run a guest yet: that needs the world switch, which
- * a later ABI version adds.  Until then the launcher stops, honestly, after
- * checking that the module answers with the right version.
- *
  * The book tells this story in "The launcher" (book/03-launcher.md).  Read
- * elf.c next, then device.c.
+ * elf.c next, then run.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -34,8 +31,8 @@
 #include <unistd.h>
 
 #include <ligeiro.h>
-#include "device.h"
 #include "elf.h"
+#include "run.h"
 
 #define PROG		"ligeiro"
 
@@ -53,17 +50,14 @@
 #define MEM_MAX		(4ull << 30)
 #define MEM_DEFAULT	(64ull << 20)
 
-enum mode { MODE_PV, MODE_TRAP };
-
 /* What the command line asked for. */
 struct options {
 	bool help, version, stats;
-	enum mode mode;
+	uint32_t mode;		/* LIGEIRO_MODE_* */
 	uint64_t mem_size;
 	const char *disk;
 	const char *guest;
-	char **guest_argv;	/* the words after "--" */
-	int guest_argc;
+	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
 };
 
 /* Every message is one line starting "ligeiro: ", on stderr. */
@@ -74,8 +68,7 @@ static void vsay(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-__attribute__((format(printf, 1, 2)))
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -109,13 +102,13 @@ static void print_help(void)
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
-	       "ARGS after -- are passed to the guest.\n"
+	       "ARGS after -- are the guest's command line (at most %d bytes).\n"
 	       "\n"
 	       "Exit status: the guest's own 0..%d when it shuts down, or\n"
 	       "%d usage error, %d bad guest image, %d no usable %s,\n"
 	       "%d launcher failure, %d guest killed by the hypervisor.\n",
 	       GUEST_PAGE_SIZE >> 10, MEM_MIN >> 20, MEM_MAX >> 30,
-	       MEM_DEFAULT >> 20,
+	       MEM_DEFAULT >> 20, LIGEIRO_CMDLINE_MAX - 1,
 	       LIGEIRO_EXIT_GUEST_MAX, LIGEIRO_EXIT_USAGE,
 	       LIGEIRO_EXIT_BADIMAGE, LIGEIRO_EXIT_NODEV, DEV_PATH,
 	       LIGEIRO_EXIT_INTERNAL, LIGEIRO_EXIT_KILLED);
@@ -195,12 +188,12 @@ static const char *value_of(const char *arg, const char *name)
 	return arg + len + 1;
 }
 
-static int parse_mode(const char *s, enum mode *mode)
+static int parse_mode(const char *s, uint32_t *mode)
 {
 	if (!strcmp(s, "pv"))
-		*mode = MODE_PV;
+		*mode = LIGEIRO_MODE_PV;
 	else if (!strcmp(s, "trap"))
-		*mode = MODE_TRAP;
+		*mode = LIGEIRO_MODE_TRAP;
 	else
 		return usage_error("--mode=%s: unknown mode (use pv or trap)", s);
 	return 0;
@@ -233,6 +226,29 @@ static int parse_option(const char *arg, struct options *o)
 	return 0;
 }
 
+/*
+ * The words after "--", joined by single spaces into the boot block's
+ * command line.  Each step checks that the space, the word and the final
+ * NUL still fit in what is left.
+ */
+static int join_cmdline(char **words, int n, char *buf)
+{
+	size_t len = 0, w;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		w = strlen(words[i]);
+		if (w + (i > 0) >= LIGEIRO_CMDLINE_MAX - len)
+			return usage_error("the guest's command line is longer than %d bytes",
+					   LIGEIRO_CMDLINE_MAX - 1);
+		if (i > 0)
+			buf[len++] = ' ';
+		memcpy(buf + len, words[i], w + 1);
+		len += w;
+	}
+	return 0;
+}
+
 /* Options, then one GUEST.elf, then optionally "--" and the guest's words. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -242,8 +258,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		const char *arg = argv[i];
 
 		if (!strcmp(arg, "--")) {
-			o->guest_argv = argv + i + 1;
-			o->guest_argc = argc - i - 1;
+			ret = join_cmdline(argv + i + 1, argc - i - 1,
+					   o->cmdline);
+			if (ret)
+				return ret;
 			break;
 		}
 		if (arg[0] == '-') {
@@ -312,10 +330,17 @@ static void report_problem(void *path, unsigned int problem, const char *msg)
 	say("%s: %s", (const char *)path, msg);
 }
 
-/* Read, check and load the guest into fresh anonymous guest memory. */
-static int load_guest(const struct options *o, uint64_t *entry)
+/*
+ * Read, check and load the guest into fresh anonymous guest memory, then
+ * put the boot block on the first page after the guest's image: the guest
+ * knows where its own image ends, so it needs no memory map to find it.
+ */
+static int load_guest(const struct options *o, struct ligeiro_create *c)
 {
+	struct ligeiro_boot *boot;
+	struct elf_guest guest;
 	unsigned char *image;
+	uint64_t gpa;
 	size_t size;
 	void *mem;
 	int ret;
@@ -323,49 +348,48 @@ static int load_guest(const struct options *o, uint64_t *entry)
 	ret = read_image(o->guest, &image, &size);
 	if (ret)
 		return ret;
-	if (elf_check(image, size, o->mem_size, report_problem,
-		      (void *)o->guest)) {
-		free(image);
-		return LIGEIRO_EXIT_BADIMAGE;
+	ret = LIGEIRO_EXIT_BADIMAGE;
+	if (elf_check(image, size, o->mem_size, &guest, report_problem,
+		      (void *)o->guest))
+		goto out;
+	/* guest.end <= mem_size <= 4 GiB, so the rounding cannot wrap. */
+	gpa = (guest.end + GUEST_PAGE_SIZE - 1) & ~(GUEST_PAGE_SIZE - 1);
+	if (gpa > o->mem_size || sizeof(*boot) > o->mem_size - gpa) {
+		say("%s: no room for the boot block at %#" PRIx64 " in %" PRIu64
+		    "K of guest memory (try a larger --mem)",
+		    o->guest, gpa, o->mem_size >> 10);
+		goto out;
 	}
+
+	ret = LIGEIRO_EXIT_INTERNAL;
 	mem = mmap(NULL, o->mem_size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem == MAP_FAILED) {
 		say("cannot map %" PRIu64 " bytes of guest memory: %s",
 		    o->mem_size, strerror(errno));
-		free(image);
-		return LIGEIRO_EXIT_INTERNAL;
+		goto out;
 	}
-	*entry = elf_load(image, mem);
+	elf_load(image, mem);
+	boot = (struct ligeiro_boot *)((unsigned char *)mem + gpa);
+	boot->mem_size = o->mem_size;
+	memcpy(boot->cmdline, o->cmdline, sizeof(boot->cmdline));
+
+	c->mem_addr = (uintptr_t)mem;
+	c->mem_size = o->mem_size;
+	c->entry = guest.entry;
+	c->boot_gpa = gpa;
+	c->mode = o->mode;
+	ret = 0;
+out:
 	free(image);
-	return 0;
-}
-
-/* Open the module's device and make sure we speak the same ABI. */
-static int open_device(int *fd)
-{
-	int version;
-
-	*fd = dev_open(&version);
-	if (*fd < 0) {
-		say("cannot use %s: %s (is ligeiro.ko loaded?)", DEV_PATH,
-		    strerror(-*fd));
-		return LIGEIRO_EXIT_NODEV;
-	}
-	if (version != LIGEIRO_ABI_VERSION) {
-		say("%s speaks ABI version %d but this launcher speaks %d; build both from one tree",
-		    DEV_PATH, version, LIGEIRO_ABI_VERSION);
-		close(*fd);
-		return LIGEIRO_EXIT_NODEV;
-	}
-	return 0;
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = { .mode = MODE_PV, .mem_size = MEM_DEFAULT };
-	uint64_t entry;
-	int ret, fd;
+	struct options o = { .mode = LIGEIRO_MODE_PV, .mem_size = MEM_DEFAULT };
+	struct ligeiro_create create = { 0 };
+	int ret;
 
 	ret = parse_args(argc, argv, &o);
 	if (ret)
@@ -377,16 +401,8 @@ int main(int argc, char **argv)
 	if (o.version)
 		return print_version();
 
-	ret = load_guest(&o, &entry);
+	ret = load_guest(&o, &create);
 	if (ret)
 		return ret;
-	ret = open_device(&fd);
-	if (ret)
-		return ret;
-
-	say("%s: valid, loaded into %" PRIu64 "K of guest memory, entry %#"
-	    PRIx64 "; running it needs the world-switch ABI, which ABI version %d does not have",
-	    o.guest, o.mem_size >> 10, entry, LIGEIRO_ABI_VERSION);
-	close(fd);
-	return LIGEIRO_EXIT_INTERNAL;
+	return run_guest(&create, o.stats);
 }

@@ -14,22 +14,26 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
 
+# Every script that tests the module inside the host, in the order run.
+HOST_SCRIPTS = ["foundation.sh", "worldswitch.sh"]
+
+
 @pytest.fixture(scope="session")
 def host_qemu64():
-    """The foundation checks of tests/host/foundation.sh, -cpu qemu64."""
-    return harness.boot_host("host-qemu64", "foundation.sh", cpu="qemu64")
+    """tests/host/*.sh in one host boot, -cpu qemu64."""
+    return harness.boot_host("host-qemu64", HOST_SCRIPTS, cpu="qemu64")
 
 
 @pytest.fixture(scope="session")
 def host_max():
     """The same checks on -cpu max (SMEP, SMAP, UMIP, PKU appear)."""
-    return harness.boot_host("host-max", "foundation.sh", cpu="max")
+    return harness.boot_host("host-max", HOST_SCRIPTS, cpu="max")
 
 
 @pytest.fixture(scope="session")
 def host_la57():
     """-cpu max *with* 5-level paging: the module must refuse to load."""
-    return harness.boot_host("host-la57", "la57.sh", cpu="max", la57=True)
+    return harness.boot_host("host-la57", ["la57.sh"], cpu="max", la57=True)
 
 
 def pytest_sessionstart(session):

@@ -142,8 +142,9 @@ def boot_native(name, cpu="qemu64", mem="128M", timeout=120):
     return boot(name, ["native", ISO], timeout, {"CPU": cpu, "MEM": mem})
 
 
-def boot_host(name, script, cpu="qemu64", timeout=600, la57=False):
-    """The host Linux; its init loads ligeiro.ko and runs /tests/SCRIPT."""
+def boot_host(name, scripts, cpu="qemu64", timeout=900, la57=False):
+    """The host Linux; its init loads ligeiro.ko and runs each of
+    /tests/SCRIPTS in turn, in one boot."""
     env = {"CPU": cpu, "LA57": "1" if la57 else "0"}
-    return boot(name, ["host", VMLINUZ, INITRD, "lgrun=/tests/" + script],
-                timeout, env)
+    run = ",".join("/tests/" + s for s in scripts)
+    return boot(name, ["host", VMLINUZ, INITRD, "lgrun=" + run], timeout, env)

@@ -12,9 +12,8 @@ FOUNDATION = [
     "host.loaded", "host.devnode", "host.devmode", "abi.open", "abi.version",
     "abi.unknown_ioctl", "abi.foreign_ioctl", "abi.read", "abi.write",
     "abi.mmap", "abi.two_opens", "host.abi_probe", "host.launcher_version",
-    "host.guest_image_valid", "host.unload_busy", "host.unload",
+    "host.guest_runs", "host.unload_busy", "host.unload",
     "host.devnode_gone", "host.unload_msg", "host.reload",
-    "host.reload_unload",
 ]
 LA57 = ["host.la57_on", "host.la57_refused", "host.la57_message",
         "host.la57_no_device"]

@@ -18,15 +18,17 @@
 #ifndef _UAPI_LIGEIRO_H
 #define _UAPI_LIGEIRO_H
 
-#ifdef LIGEIRO_GUEST
-/* The freestanding guest has no Linux headers; it brings its own __u32. */
-#else
+/*
+ * The freestanding guest has no Linux headers and brings its own __u32;
+ * assembly files (the guest's boot code) take only the #defines.
+ */
+#if !defined(LIGEIRO_GUEST) && !defined(__ASSEMBLER__)
 #include <linux/types.h>
 #include <linux/ioctl.h>
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	1
+#define LIGEIRO_ABI_VERSION	2
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -39,6 +41,157 @@
  * Takes no argument, so it works on any open file of the device.
  */
 #define LIGEIRO_GET_VERSION	_IO(LIGEIRO_IOCTL_TYPE, 0x00)
+
+/* How the guest's privileged operations are carried out (book/07). */
+#define LIGEIRO_MODE_PV		0	/* the guest makes hypercalls */
+#define LIGEIRO_MODE_TRAP	1	/* the guest traps; we emulate (later) */
+
+/**
+ * struct ligeiro_create - LIGEIRO_CREATE_VM: make this open file a VM.
+ * @mem_addr: page-aligned start of the launcher's anonymous mapping that
+ *	becomes guest-physical memory 0..mem_size.  It is pinned until the
+ *	file is closed.
+ * @mem_size: its size in bytes, a multiple of the page size.
+ * @entry: guest-physical address where the guest starts: 64-bit code,
+ *	run at ring 1 with interrupts virtually disabled.
+ * @boot_gpa: passed to the guest in %rdi; where the launcher put its
+ *	struct ligeiro_boot.
+ * @mode: LIGEIRO_MODE_PV.
+ * @flags: must be 0.
+ *
+ * Once per file; a second call fails with EBUSY.
+ */
+#ifndef __ASSEMBLER__
+struct ligeiro_create {
+	__u64 mem_addr;
+	__u64 mem_size;
+	__u64 entry;
+	__u64 boot_gpa;
+	__u32 mode;
+	__u32 flags;
+};
+#endif
+#define LIGEIRO_CREATE_VM	_IOW(LIGEIRO_IOCTL_TYPE, 0x01, struct ligeiro_create)
+
+/* Why LIGEIRO_RUN returned to the launcher. */
+#define LIGEIRO_RUN_CONSOLE	1	/* print console.len bytes at console.gpa */
+#define LIGEIRO_RUN_SHUTDOWN	2	/* the guest is done; shutdown.code */
+#define LIGEIRO_RUN_KILLED	3	/* the guest misbehaved; killed.reason */
+
+#define LIGEIRO_REASON_MAX	128
+
+/**
+ * struct ligeiro_exit - what LIGEIRO_RUN fills in before returning 0.
+ *
+ * The run ioctl returns -1/EINTR when a signal is pending (the launcher
+ * simply calls it again, or dies of the signal), and the VM stays usable.
+ * A console request's range has already been checked to lie inside guest
+ * memory.  After SHUTDOWN or KILLED every further run fails with ESRCH.
+ */
+#ifndef __ASSEMBLER__
+struct ligeiro_exit {
+	__u32 reason;
+	__u32 pad;
+	union {
+		struct {
+			__u64 gpa;
+			__u64 len;
+		} console;
+		struct {
+			__u64 code;
+		} shutdown;
+		struct {
+			char reason[LIGEIRO_REASON_MAX];
+		} killed;
+	};
+};
+#endif
+#define LIGEIRO_RUN		_IOR(LIGEIRO_IOCTL_TYPE, 0x02, struct ligeiro_exit)
+
+/*
+ * Hypercalls: `int $LIGEIRO_HCALL_VECTOR` from the guest kernel (ring 1;
+ * the gate refuses ring 3).  Number in %rax, arguments in %rdi, %rsi,
+ * %rdx, %r10, %r8; the result comes back in %rax, 0 or a negative errno.
+ * The vector is one the CPU reserves for exceptions it never raises
+ * (like lguest's): no host device interrupt can ever arrive on it, so an
+ * exit on this vector is always the guest asking.
+ */
+#define LIGEIRO_HCALL_VECTOR	0x1f
+#define LIGEIRO_SYSCALL_VECTOR	0x80	/* reserved: the guest's own syscalls */
+
+#define LIGEIRO_HCALL_NOP	0	/* nothing: measures a round trip */
+#define LIGEIRO_HCALL_INIT	1	/* rdi: gpa of the struct ligeiro_shared */
+#define LIGEIRO_HCALL_CONSOLE	2	/* rdi: gpa, rsi: length of the text */
+#define LIGEIRO_HCALL_HALT	3	/* sleep until an interrupt or a signal */
+#define LIGEIRO_HCALL_SHUTDOWN	4	/* rdi: exit code, 0..EXIT_GUEST_MAX */
+#define LIGEIRO_HCALL_COUNT	5
+
+/**
+ * struct ligeiro_shared - the page the guest registers with HCALL_INIT.
+ * @irq_enabled: the guest's virtual interrupt flag (it never clears the
+ *	real one: ring 1 cannot).
+ * @switcher_addr: filled in by the hypervisor: the guest-virtual address
+ *	of the Switcher's read-only page.  The guest could find it anyway,
+ *	it is mapped in its address space; tests use it to prove that
+ *	writing there gets the guest killed.
+ */
+#ifndef __ASSEMBLER__
+struct ligeiro_shared {
+	__u64 irq_enabled;
+	__u64 switcher_addr;
+};
+#endif
+
+/*
+ * Boot: the launcher writes a struct ligeiro_boot into guest memory and
+ * the guest finds its address in %rdi at entry.  The guest's ELF carries a
+ * note (name LIGEIRO_NOTE_NAME, type LIGEIRO_NOTE_ENTRY, an 8-byte
+ * guest-physical address) naming its 64-bit entry point; e_entry stays
+ * the multiboot2 entry of a native boot.
+ */
+#define LIGEIRO_NOTE_NAME	"ligeiro"
+#define LIGEIRO_NOTE_ENTRY	1
+#define LIGEIRO_CMDLINE_MAX	256
+
+#ifndef __ASSEMBLER__
+struct ligeiro_boot {
+	__u64 mem_size;
+	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after `--` */
+};
+#endif
+
+/*
+ * The guest's segment selectors under ligeiro (the hypervisor's GDT).
+ * Ring-1 kernel, ring-3 user.  Indices 2 and 3 stay the host kernel's own
+ * code and data, so the Switcher's gates and the host's cached selectors
+ * stay valid while the guest's GDT is loaded (book/04-world-switch.md).
+ */
+#define LIGEIRO_GUEST_KERNEL_CS	0x51	/* index 10, RPL 1 */
+#define LIGEIRO_GUEST_KERNEL_DS	0x59	/* index 11, RPL 1 */
+#define LIGEIRO_GUEST_USER_DS	0x2b	/* index 5, RPL 3 */
+#define LIGEIRO_GUEST_USER_CS	0x33	/* index 6, RPL 3 */
+
+/* Counters of LIGEIRO_GET_STATS: why the guest left ring 1. */
+#define LIGEIRO_STAT_HYPERCALL	0	/* a hypercall */
+#define LIGEIRO_STAT_INTERRUPT	1	/* a host interrupt, replayed */
+#define LIGEIRO_STAT_EXCEPTION	2	/* a guest fault */
+#define LIGEIRO_STAT_COUNT	3
+
+/**
+ * struct ligeiro_stats - LIGEIRO_GET_STATS: what happened so far.
+ * @entries: world switches into the guest.
+ * @exits: exits by reason (LIGEIRO_STAT_*).
+ * @hypercalls: hypercalls by number (LIGEIRO_HCALL_*); unknown numbers
+ *	kill the guest and are not counted here.
+ */
+#ifndef __ASSEMBLER__
+struct ligeiro_stats {
+	__u64 entries;
+	__u64 exits[LIGEIRO_STAT_COUNT];
+	__u64 hypercalls[LIGEIRO_HCALL_COUNT];
+};
+#endif
+#define LIGEIRO_GET_STATS	_IOR(LIGEIRO_IOCTL_TYPE, 0x03, struct ligeiro_stats)
 
 /*
  * Exit statuses of the launcher.  A guest that shuts down cleanly makes the

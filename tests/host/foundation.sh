@@ -20,12 +20,10 @@ out=$(ligeiro --version 2>&1)
 st=$?
 result host.launcher_version $st "$(echo "$out" | tr '\n' ' ')"
 
-# The real guest image must pass the launcher's validation in the host.
-out=$(ligeiro /guest/ligeiro-guest.elf 2>&1)
+# The real guest image passes the launcher's checks and runs.
+out=$(ligeiro /guest/ligeiro-guest.elf -- exit=0 2>&1)
 st=$?
-test "$st" != "$LIGEIRO_EXIT_BADIMAGE" -a "$st" != "$LIGEIRO_EXIT_USAGE" \
-	-a "$st" != "$LIGEIRO_EXIT_NODEV"
-result host.guest_image_valid $? "exit=$st $(echo "$out" | head -n 3 | tr '\n' ' ')"
+result host.guest_runs $st "exit=$st $(echo "$out" | head -n 3 | tr '\n' ' ')"
 
 # While a file of the device is open the module must not go away.
 exec 3<"$dev"
@@ -38,6 +36,5 @@ check host.unload "rmmod ligeiro" -- rmmod ligeiro
 check host.devnode_gone "$dev removed" -- test ! -e "$dev"
 check host.unload_msg "module said goodbye" -- \
 	sh -c 'dmesg | grep -q "ligeiro: unloaded"'
-check host.reload "insmod again" -- insmod /lib/ligeiro.ko
-check host.reload_unload "and rmmod again" -- rmmod ligeiro
+check host.reload "insmod again (and leave it loaded)" -- insmod /lib/ligeiro.ko
 finish

@@ -5,8 +5,9 @@
  * The launcher's ELF checker (launcher/elf.c) stands between a file anyone
  * can write and the guest's memory, so it is tested the way an attacker
  * would use it.  This program builds a small valid ELF64 image in memory -
- * a header, two program headers, a few bytes of code and data - checks
- * that it passes and loads, and then applies one mutation per case, each
+ * a header, program headers, a few bytes of code and data, and the note
+ * naming ligeiro's entry point - checks that it passes and loads, and then
+ * applies one mutation per case, each
  * producing an image with a known problem.  A case passes only if the
  * checker finds exactly the expected problems, with one message line each.
  *
@@ -36,18 +37,37 @@
 #define LOAD_ADDR	0x100000ull	/* linked at 1 MiB, like the guest */
 #define DATA_ADDR	(LOAD_ADDR + 0x1000)
 #define DATA_MEMSZ	0x1000ull	/* 16 bytes of data, then bss */
+#define NOTE_ENTRY	(LOAD_ADDR + 8)	/* ligeiro's entry; e_entry's is 0 */
 
-/* The valid image, laid out as a struct so offsetof() gives p_offset. */
+/* ligeiro's entry note.  The name needs no padding, so desc follows it. */
+struct note {
+	Elf64_Nhdr nh;
+	char name[sizeof(LIGEIRO_NOTE_NAME)];
+	unsigned char desc[8];
+};
+_Static_assert(sizeof(LIGEIRO_NOTE_NAME) % 4 == 0, "the note needs padding");
+
+/*
+ * The valid image, laid out as a struct so offsetof() gives p_offset.
+ * ph[3] is PT_NULL and not counted in e_phnum: a spare for the one case
+ * that needs a fourth header.
+ */
 struct image {
 	Elf64_Ehdr eh;
-	Elf64_Phdr ph[2];
+	Elf64_Phdr ph[4];
 	unsigned char text[16];
 	unsigned char data[16];
+	struct note note;
 };
 
 /* 1: hlt; jmp 1b - a guest that does nothing, forever. */
 static const unsigned char code[] = { 0xf4, 0xeb, 0xfd };
 static const unsigned char data[] = "ligeiro data";
+
+static void set_note_entry(struct image *img, uint64_t entry)
+{
+	memcpy(img->note.desc, &entry, sizeof(entry));	/* little endian */
+}
 
 static void make_valid(struct image *img)
 {
@@ -63,7 +83,7 @@ static void make_valid(struct image *img)
 	img->eh.e_phoff = offsetof(struct image, ph);
 	img->eh.e_ehsize = sizeof(Elf64_Ehdr);
 	img->eh.e_phentsize = sizeof(Elf64_Phdr);
-	img->eh.e_phnum = 2;
+	img->eh.e_phnum = 3;
 
 	img->ph[0] = (Elf64_Phdr){
 		.p_type = PT_LOAD, .p_flags = PF_R | PF_X,
@@ -77,8 +97,21 @@ static void make_valid(struct image *img)
 		.p_vaddr = DATA_ADDR, .p_paddr = DATA_ADDR,
 		.p_filesz = sizeof(img->data), .p_memsz = DATA_MEMSZ,
 	};
+	img->ph[2] = (Elf64_Phdr){
+		.p_type = PT_NOTE, .p_flags = PF_R, .p_align = 4,
+		.p_offset = offsetof(struct image, note),
+		.p_filesz = sizeof(img->note),
+	};
 	memcpy(img->text, code, sizeof(code));
+	memcpy(img->text + NOTE_ENTRY - LOAD_ADDR, code, sizeof(code));
 	memcpy(img->data, data, sizeof(data));
+	img->note.nh = (Elf64_Nhdr){
+		.n_namesz = sizeof(LIGEIRO_NOTE_NAME),
+		.n_descsz = sizeof(img->note.desc),
+		.n_type = LIGEIRO_NOTE_ENTRY,
+	};
+	memcpy(img->note.name, LIGEIRO_NOTE_NAME, sizeof(LIGEIRO_NOTE_NAME));
+	set_note_entry(img, NOTE_ENTRY);
 }
 
 /* The mutations.  Each takes a valid image and breaks one thing. */
@@ -223,8 +256,8 @@ static void m_not_identity(struct image *img, size_t *size)
 static void m_no_load(struct image *img, size_t *size)
 {
 	(void)size;
-	img->ph[0].p_type = PT_NOTE;
-	img->ph[1].p_type = PT_NOTE;
+	img->ph[0].p_type = PT_GNU_STACK;
+	img->ph[1].p_type = PT_GNU_STACK;
 }
 
 static void m_entry_outside(struct image *img, size_t *size)
@@ -237,6 +270,87 @@ static void m_entry_not_exec(struct image *img, size_t *size)
 {
 	(void)size;
 	img->eh.e_entry = DATA_ADDR;
+}
+
+/* Without the note, a valid ELF kernel is still not a ligeiro guest. */
+static void m_note_missing(struct image *img, size_t *size)
+{
+	(void)size;
+	img->ph[2].p_type = PT_GNU_STACK;
+}
+
+/* A "ligeiro" note of some other type is for a later version: ignored. */
+static void m_note_other_type(struct image *img, size_t *size)
+{
+	(void)size;
+	img->note.nh.n_type = LIGEIRO_NOTE_ENTRY + 1;
+}
+
+static void m_note_past_eof(struct image *img, size_t *size)
+{
+	(void)img;
+	*size = offsetof(struct image, note) + sizeof(Elf64_Nhdr);
+}
+
+static void m_note_segment_wraps(struct image *img, size_t *size)
+{
+	(void)size;
+	img->ph[2].p_offset = UINT64_MAX - 8;
+}
+
+/* The segment ends inside the note's header. */
+static void m_note_header_cut(struct image *img, size_t *size)
+{
+	(void)size;
+	img->ph[2].p_filesz = sizeof(Elf64_Nhdr) - 4;
+}
+
+/* The segment ends inside the note's descriptor. */
+static void m_note_truncated(struct image *img, size_t *size)
+{
+	(void)size;
+	img->ph[2].p_filesz -= 4;
+}
+
+/* Padded in 32 bits, 0xffffffff would wrap to 0 and pass. */
+static void m_note_namesz_overflow(struct image *img, size_t *size)
+{
+	(void)size;
+	img->note.nh.n_namesz = UINT32_MAX;
+}
+
+static void m_note_descsz_overflow(struct image *img, size_t *size)
+{
+	(void)size;
+	img->note.nh.n_descsz = UINT32_MAX - 2;
+}
+
+/* A 4-byte entry: the segment shrinks with it, so only this is wrong. */
+static void m_note_desc_short(struct image *img, size_t *size)
+{
+	(void)size;
+	img->note.nh.n_descsz = 4;
+	img->ph[2].p_filesz -= 4;
+}
+
+/* Two entry notes: which one would the launcher believe? */
+static void m_note_twice(struct image *img, size_t *size)
+{
+	(void)size;
+	img->ph[3] = img->ph[2];
+	img->eh.e_phnum = 4;
+}
+
+static void m_note_entry_outside(struct image *img, size_t *size)
+{
+	(void)size;
+	set_note_entry(img, DATA_ADDR + DATA_MEMSZ);
+}
+
+static void m_note_entry_not_exec(struct image *img, size_t *size)
+{
+	(void)size;
+	set_note_entry(img, DATA_ADDR);
 }
 
 /* Four unrelated problems at once: all four must be reported. */
@@ -279,6 +393,18 @@ static const struct mutation mutations[] = {
 	{ "no_load",		m_no_load,		ELF_NO_LOAD },
 	{ "entry_outside",	m_entry_outside,	ELF_ENTRY_OUTSIDE },
 	{ "entry_not_exec",	m_entry_not_exec,	ELF_ENTRY_NOEXEC },
+	{ "note_missing",	m_note_missing,		ELF_NO_NOTE },
+	{ "note_other_type",	m_note_other_type,	ELF_NO_NOTE },
+	{ "note_past_eof",	m_note_past_eof,	ELF_BAD_NOTE },
+	{ "note_segment_wraps",	m_note_segment_wraps,	ELF_BAD_NOTE },
+	{ "note_header_cut",	m_note_header_cut,	ELF_BAD_NOTE },
+	{ "note_truncated",	m_note_truncated,	ELF_BAD_NOTE },
+	{ "note_namesz_overflow", m_note_namesz_overflow, ELF_BAD_NOTE },
+	{ "note_descsz_overflow", m_note_descsz_overflow, ELF_BAD_NOTE },
+	{ "note_desc_short",	m_note_desc_short,	ELF_BAD_NOTE },
+	{ "note_twice",		m_note_twice,		ELF_BAD_NOTE },
+	{ "note_entry_outside",	m_note_entry_outside,	ELF_NOTE_OUTSIDE },
+	{ "note_entry_not_exec", m_note_entry_not_exec,	ELF_NOTE_NOEXEC },
 	{ "multi",		m_multi,		ELF_BAD_MACHINE |
 		ELF_BAD_TYPE | ELF_SEG_FILESZ | ELF_ENTRY_OUTSIDE },
 };
@@ -324,7 +450,7 @@ static struct verdict check(unsigned char *guard, const void *img, size_t size)
 		v.crashed = 1;
 		return v;
 	}
-	v.returned = elf_check(copy, size, GUEST_MEM, count, &v);
+	v.returned = elf_check(copy, size, GUEST_MEM, NULL, count, &v);
 	return v;
 }
 
@@ -344,12 +470,15 @@ static int judge(const char *name, const struct verdict *v, unsigned int want)
 	return ok;
 }
 
-/* The valid image, loaded into a guest memory full of 0xaa. */
+/*
+ * The valid image, loaded into a guest memory full of 0xaa; the entry
+ * must be the note's, and the end that of the data segment's bss.
+ */
 static int test_load(const struct image *img)
 {
 	static const unsigned char zero[DATA_MEMSZ];
+	struct elf_guest guest = { 0 };
 	unsigned char *mem;
-	uint64_t entry;
 	int ok;
 
 	mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
@@ -359,8 +488,9 @@ static int test_load(const struct image *img)
 		return 0;
 	}
 	memset(mem, 0xaa, GUEST_MEM);
-	entry = elf_load(img, mem);
-	ok = entry == LOAD_ADDR &&
+	elf_check(img, sizeof(*img), GUEST_MEM, &guest, NULL, NULL);
+	elf_load(img, mem);
+	ok = guest.entry == NOTE_ENTRY && guest.end == DATA_ADDR + DATA_MEMSZ &&
 	     !memcmp(mem + LOAD_ADDR, img->text, sizeof(img->text)) &&
 	     !memcmp(mem + DATA_ADDR, img->data, sizeof(img->data)) &&
 	     !memcmp(mem + DATA_ADDR + sizeof(img->data), zero,
@@ -369,7 +499,7 @@ static int test_load(const struct image *img)
 	     mem[LOAD_ADDR + sizeof(img->text)] == 0xaa &&
 	     mem[DATA_ADDR + DATA_MEMSZ] == 0xaa;
 	printf(LIGEIRO_RESULT_TAG " elf.load %s\n",
-	       ok ? "PASS" : "FAIL segments or bss not where they belong");
+	       ok ? "PASS" : "FAIL wrong entry or end, or segments or bss not where they belong");
 	munmap(mem, GUEST_MEM);
 	return ok;
 }

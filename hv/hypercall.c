@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hypercall.c - what the guest kernel may ask of the hypervisor.
+ *
+ * A hypercall is `int $LIGEIRO_HCALL_VECTOR` at ring 1: the guest leaves
+ * through the Switcher like any trap, with the number in %rax and the
+ * arguments in %rdi, %rsi, %rdx, %r10, %r8.  Everything in those registers
+ * is the guest's word, not fact: every address is checked against guest
+ * memory before we or the launcher touch it, and a request we cannot
+ * honour kills the guest with a reason instead of guessing.
+ *
+ * Book: book/05-hypercalls-pvops.md.  run.c calls hypercall().
+ */
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+
+#include "vm.h"
+
+/* A console line longer than this is a confused guest, not a long line. */
+#define CONSOLE_MAX	4096
+
+/* Register the shared page and tell the guest where the Switcher is. */
+static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		      u64 gpa)
+{
+	struct ligeiro_shared *shared;
+
+	if (!PAGE_ALIGNED(gpa) || !vm_range_ok(vm, gpa, PAGE_SIZE))
+		return vm_kill(vm, exit, "init: shared page 0x%llx is not a page of guest memory",
+			       gpa);
+	vm->shared_gpa = gpa;
+	shared = vm_page_ptr(vm, gpa);
+	WRITE_ONCE(shared->switcher_addr, switcher_guest_addr());
+	return 0;
+}
+
+/* Sleep until a signal (guest interrupts arrive in a later chapter). */
+static void hcall_halt(void)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!signal_pending(current))
+		schedule();
+	__set_current_state(TASK_RUNNING);
+}
+
+/* LAB(hypercall): begin */
+/**
+ * hypercall() - carry out the hypercall the guest just made.
+ * @vm: the guest, its registers as it left them.
+ * @exit: filled in when the launcher must act.
+ *
+ * Return: 0 to go back into the guest, 1 to return to the launcher with
+ * @exit filled in.
+ */
+int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	struct switcher_regs *r = &vm->regs;
+	u64 nr = r->rax;
+
+	if (nr >= LIGEIRO_HCALL_COUNT)
+		return vm_kill(vm, exit, "unknown hypercall %llu at rip 0x%llx",
+			       nr, r->rip);
+	vm->stats.hypercalls[nr]++;
+	r->rax = 0;
+	switch (nr) {
+	case LIGEIRO_HCALL_NOP:
+		return 0;
+	case LIGEIRO_HCALL_INIT:
+		return hcall_init(vm, exit, r->rdi);
+	case LIGEIRO_HCALL_CONSOLE:
+		if (r->rsi > CONSOLE_MAX || !vm_range_ok(vm, r->rdi, r->rsi))
+			return vm_kill(vm, exit, "console: %llu bytes at 0x%llx are not in guest memory",
+				       r->rsi, r->rdi);
+		exit->reason = LIGEIRO_RUN_CONSOLE;
+		exit->console.gpa = r->rdi;
+		exit->console.len = r->rsi;
+		return 1;
+	case LIGEIRO_HCALL_HALT:
+		hcall_halt();
+		return 0;
+	case LIGEIRO_HCALL_SHUTDOWN:
+		if (r->rdi > LIGEIRO_EXIT_GUEST_MAX)
+			return vm_kill(vm, exit, "shutdown: exit code %llu is above %d",
+				       r->rdi, LIGEIRO_EXIT_GUEST_MAX);
+		vm->done = true;
+		exit->reason = LIGEIRO_RUN_SHUTDOWN;
+		exit->shutdown.code = r->rdi;
+		return 1;
+	}
+	return 0;
+}
+/* LAB(hypercall): end */

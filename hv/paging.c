@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * paging.c - the guest's page tables, built by the hypervisor.
+ *
+ * The guest never sees a page table of the host.  It runs on a 4-level
+ * tree that we build from pages of our own: the lower half maps guest
+ * memory (guest-physical address = guest-virtual address, for now), the
+ * upper half maps the Switcher and nothing else (switcher.c).  Every
+ * entry we write points at a page we chose: a pinned page of the guest's
+ * memory, a Switcher page, or another table of ours.  That is the whole
+ * safety argument, and it stays true when shadow paging arrives: the
+ * guest can ask, we decide.
+ *
+ * The tree is the hardware's format, so these helpers are plain: walk
+ * from the root, nine bits of the address per level, allocating missing
+ * tables on the way if asked.  No entry ever has the Global bit: a global
+ * translation would outlive the guest's CR3 (book/04-world-switch.md).
+ *
+ * Book: book/06-shadow-paging.md.  Read switcher.c for the upper half.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+
+#include "vm.h"
+
+#define PT_LEVELS	4
+#define PT_ENTRIES	512
+#define PT_INDEX(va, level) \
+	(((va) >> (PAGE_SHIFT + 9 * ((level) - 1))) & (PT_ENTRIES - 1))
+
+/* Tables are reached by both halves; user access is decided at the leaf. */
+#define PT_TABLE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
+
+/** pt_alloc() - a zeroed page to hold a table, charged to the caller. */
+u64 *pt_alloc(void)
+{
+	return (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * pt_entry() - find the last-level entry that maps @va under @root.
+ * @root: the PML4.
+ * @va: a virtual address.
+ * @alloc: create missing intermediate tables (may sleep) or give up.
+ *
+ * Return: a pointer to the entry, or NULL if a table is missing and
+ * @alloc is false, or if allocation failed.
+ */
+u64 *pt_entry(u64 *root, unsigned long va, bool alloc)
+{
+	u64 *table = root;
+	int level;
+
+	for (level = PT_LEVELS; level > 1; level--) {
+		u64 *e = &table[PT_INDEX(va, level)];
+
+		if (!(*e & _PAGE_PRESENT)) {
+			u64 *next;
+
+			if (!alloc)
+				return NULL;
+			next = pt_alloc();
+			if (!next)
+				return NULL;
+			*e = __pa(next) | PT_TABLE_FLAGS;
+		}
+		table = __va(*e & PTE_PFN_MASK);
+	}
+	return &table[PT_INDEX(va, 1)];
+}
+
+/** pt_map() - map the page frame @pfn at @va with @flags; 0 or -ENOMEM. */
+int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags)
+{
+	u64 *e = pt_entry(root, va, true);
+
+	if (!e)
+		return -ENOMEM;
+	*e = ((u64)pfn << PAGE_SHIFT) | flags;
+	return 0;
+}
+
+/* Free the tables below @table (at @level); leaves are not ours to free. */
+static void pt_free_level(u64 *table, int level)
+{
+	int i;
+
+	if (level > 1) {
+		for (i = 0; i < PT_ENTRIES; i++)
+			if (table[i] & _PAGE_PRESENT)
+				pt_free_level(__va(table[i] & PTE_PFN_MASK),
+					      level - 1);
+	}
+	free_page((unsigned long)table);
+}
+
+/** pt_free() - free every table of the tree rooted at @root. */
+void pt_free(u64 *root)
+{
+	if (root)
+		pt_free_level(root, PT_LEVELS);
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - the vCPU loop: enter the guest, see why it left, decide.
+ *
+ * The launcher's thread calls LIGEIRO_RUN and stays here, going in and out
+ * of the guest, until something needs the launcher: console output, the
+ * end of the guest, or a signal.  Every exit is one of three things:
+ *
+ *   a host interrupt   switcher.c already gave it back to Linux; go on;
+ *   a hypercall        hypercall.c serves it;
+ *   a guest fault      there is no guest IDT to reflect it to yet, so
+ *                      the guest dies, and the launcher prints why.
+ *
+ * Between two entries we are an ordinary kernel thread: a pending signal
+ * ends the ioctl (so even a guest spinning with interrupts virtually off
+ * dies at once on SIGKILL: the host's timer interrupt brings us here), and
+ * cond_resched() lets Linux run others.  We never spin in the module.
+ *
+ * Book: book/04-world-switch.md, "The run loop".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <asm/traps.h>
+
+#include "vm.h"
+
+static const char *const exception_names[X86_TRAP_VC + 1] = {
+	[X86_TRAP_DE] = "divide error",	[X86_TRAP_DB] = "debug trap",
+	[X86_TRAP_BP] = "breakpoint",	[X86_TRAP_OF] = "overflow",
+	[X86_TRAP_BR] = "bound range",	[X86_TRAP_UD] = "invalid opcode",
+	[X86_TRAP_NM] = "FPU not available", [X86_TRAP_DF] = "double fault",
+	[X86_TRAP_TS] = "invalid TSS",	[X86_TRAP_NP] = "segment not present",
+	[X86_TRAP_SS] = "stack fault",	[X86_TRAP_GP] = "general protection fault",
+	[X86_TRAP_PF] = "page fault",	[X86_TRAP_MF] = "x87 FPU error",
+	[X86_TRAP_AC] = "alignment check", [X86_TRAP_MC] = "machine check",
+	[X86_TRAP_XF] = "SIMD exception",
+};
+
+/**
+ * vm_kill() - end the guest for misbehaving, with a reason for the launcher.
+ * @vm: the guest.
+ * @exit: gets LIGEIRO_RUN_KILLED and the reason.
+ * @fmt: printf-style reason.
+ *
+ * Return: 1, so that callers can `return vm_kill(...)` to leave the loop.
+ */
+int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(exit->killed.reason, sizeof(exit->killed.reason), fmt, ap);
+	va_end(ap);
+	exit->reason = LIGEIRO_RUN_KILLED;
+	vm->done = true;
+	pr_info("guest killed: %s\n", exit->killed.reason);
+	return 1;
+}
+
+/* Explain a fault in words a student can act on. */
+static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	struct switcher_regs *r = &vm->regs;
+	const char *name = r->vector < ARRAY_SIZE(exception_names) &&
+			   exception_names[r->vector] ?
+			   exception_names[r->vector] : "exception";
+
+	if ((r->cs & 3) == 0)
+		return vm_kill(vm, exit, "the Switcher itself took %s (vector %llu) at 0x%llx",
+			       name, r->vector, r->rip);
+	if (r->vector == X86_TRAP_PF) {
+		const char *where = vm->cr2 >= TASK_SIZE_MAX ?
+			"in the upper half, which belongs to the hypervisor" :
+			vm->cr2 >= vm_mem_size(vm) ? "outside guest memory" :
+			"";
+
+		if (r->error & X86_PF_PROT && r->error & X86_PF_WRITE)
+			where = "a write to a read-only page";
+		if (r->error & X86_PF_PROT && r->error & X86_PF_INSTR)
+			where = "an instruction fetch from a non-executable page";
+		return vm_kill(vm, exit, "page fault at 0x%llx (%s) by rip 0x%llx, error 0x%llx",
+			       vm->cr2, where, r->rip, r->error);
+	}
+	if (r->vector == X86_TRAP_GP)
+		return vm_kill(vm, exit, "general protection fault at rip 0x%llx, error 0x%llx: a privileged instruction at ring 1?",
+			       r->rip, r->error);
+	return vm_kill(vm, exit, "%s (vector %llu) at rip 0x%llx, error 0x%llx",
+		       name, r->vector, r->rip, r->error);
+}
+
+/* Decide what an exit means: 0 to re-enter, 1 to return to the launcher. */
+static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	u64 vector = vm->regs.vector;
+
+	if (vector >= FIRST_EXTERNAL_VECTOR || vector == X86_TRAP_NMI ||
+	    vector == X86_TRAP_MC) {
+		vm->stats.exits[LIGEIRO_STAT_INTERRUPT]++;
+		return 0;
+	}
+	if (vector == LIGEIRO_HCALL_VECTOR && (vm->regs.cs & 3) == 1) {
+		vm->stats.exits[LIGEIRO_STAT_HYPERCALL]++;
+		return hypercall(vm, exit);
+	}
+	vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
+	return guest_fault(vm, exit);
+}
+
+/*
+ * The registers we load with iretq come from the guest; iretq must never
+ * fault in the Switcher, so hold them to what ring 1 and 3 may have.
+ */
+static bool regs_sane(struct switcher_regs *r)
+{
+	r->rflags = (r->rflags | X86_EFLAGS_IF | X86_EFLAGS_FIXED) &
+		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT);
+	if (r->cs == LIGEIRO_GUEST_KERNEL_CS)
+		return r->ss == LIGEIRO_GUEST_KERNEL_DS && r->rip < TASK_SIZE_MAX;
+	if (r->cs == LIGEIRO_GUEST_USER_CS)
+		return r->ss == LIGEIRO_GUEST_USER_DS && r->rip < TASK_SIZE_MAX;
+	return false;
+}
+
+/**
+ * vm_run() - LIGEIRO_RUN: run the guest until the launcher must act.
+ * @vm: a created VM; the caller holds @vm->lock.
+ * @exit: filled in on return 0.
+ *
+ * Return: 0 with @exit filled in, -EINTR when a signal is pending (call
+ * again to continue), -ESRCH once the guest has ended.
+ */
+int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	for (;;) {
+		if (vm->done)
+			return -ESRCH;
+		if (signal_pending(current))
+			return -EINTR;
+		if (!regs_sane(&vm->regs)) {
+			vm_kill(vm, exit, "corrupt guest state: cs 0x%llx ss 0x%llx rip 0x%llx",
+				vm->regs.cs, vm->regs.ss, vm->regs.rip);
+			return 0;
+		}
+		cond_resched();
+
+		vm->stats.entries++;
+		switcher_run(vm);
+		if (handle_exit(vm, exit))
+			return 0;
+	}
+}

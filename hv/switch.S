@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * switch.S - the world switch: from the host into the guest and back.
+ *
+ * This is the only code that runs in both worlds.  It lives in its own
+ * page-aligned section, which switcher.c maps at the same virtual address
+ * in every guest's page tables as in the host's: when we load the guest's
+ * CR3, the instruction after the `mov` is still there to execute.  Once
+ * the guest's CR3 is loaded nothing of Linux is mapped: no C, no per-cpu
+ * data through %gs, no calls, not even the kernel's return thunk.  So the
+ * guest-side half of this file is plain, self-contained assembly.
+ *
+ * The trip in (ligeiro_switch, called from C with interrupts off):
+ *   save the callee-saved registers and %rsp in the host page;
+ *   hide the host's CR3 in MSR_KERNEL_GS_BASE, which ring 1 cannot read;
+ *   move %rsp into the rw page, where it stays while the guest's IDT is
+ *     loaded (see ligeiro_nmi for why);
+ *   load the guest's GDT, TR and IDT, then CR4 (PGE, SMEP, SMAP, PKE
+ *     off: ring 1 is "supervisor" for paging), then the guest's CR3;
+ *   load the guest's segments and registers from the rw page; iretq.
+ *
+ * The trip out: any interrupt or exception in the guest goes through the
+ * guest IDT to a stub here, at ring 0, on the stack TSS.RSP0 names: the
+ * top of the rw page.  The CPU has pushed ss, rsp, rflags, cs, rip; the
+ * stub pushes an error code and the vector; ligeiro_exit pushes the rest,
+ * which completes a struct switcher_regs.  Then it undoes the trip in,
+ * in reverse, and returns to ligeiro_switch's caller.  C code finishes the
+ * job (the TR, the MSRs, replaying the interrupt): see switcher.c.
+ *
+ * Book: book/04-world-switch.md walks through this file line by line.
+ */
+#include <linux/linkage.h>
+#include <asm/msr-index.h>
+#include <asm/page_types.h>
+#include <asm/processor-flags.h>
+#include <asm/segment.h>
+#include "switcher.h"
+
+#define X86_TRAP_NMI_VECTOR	2
+/* Vectors for which the CPU pushes an error code; the others' stubs push a
+ * dummy one, so every exit leaves the same layout. */
+#define HAS_ERROR_CODE(v) \
+	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
+	 (v) == 29 || (v) == 30)
+
+/* wrmsr/rdmsr take the MSR in %ecx and the value in %edx:%eax. */
+.macro WRMSR_FROM msr, mem
+	movl	$\msr, %ecx
+	movl	\mem, %eax
+	movl	4+\mem, %edx
+	wrmsr
+.endm
+.macro RDMSR_TO msr, mem
+	movl	$\msr, %ecx
+	rdmsr
+	movl	%eax, \mem
+	movl	%edx, 4+\mem
+.endm
+
+	.section .ligeiro_switcher, "ax"
+	.balign PAGE_SIZE
+SYM_CODE_START_NOALIGN(ligeiro_switcher_start)
+
+/* void ligeiro_switch(struct switcher_rw *rw): %rdi = this CPU's rw page */
+SYM_INNER_LABEL(ligeiro_switch, SYM_L_GLOBAL)
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	leaq	PAGE_SIZE(%rdi), %rbx		/* the host page */
+	movq	%rsp, HOST_RSP(%rbx)
+
+	/* The way home, kept where the guest cannot read it. */
+	WRMSR_FROM MSR_KERNEL_GS_BASE, HOST_CR3(%rbx)
+
+	leaq	RW_REGS(%rdi), %rsp
+	lgdt	HOST_GUEST_GDT(%rbx)
+	movl	$SWITCHER_TSS_SEL, %eax
+	ltr	%ax				/* marks the descriptor busy */
+	lidt	HOST_GUEST_IDT(%rbx)
+
+	movq	HOST_GUEST_CR4(%rbx), %rax
+	movq	%rax, %cr4			/* PGE off: globals flushed */
+	movq	HOST_GUEST_CR3(%rbx), %rax
+	movq	%rax, %cr3
+	/* Only the guest's memory and the Switcher are mapped now. */
+
+	movl	RW_DS(%rdi), %eax
+	mov	%eax, %ds
+	movl	RW_ES(%rdi), %eax
+	mov	%eax, %es
+	movl	RW_FS(%rdi), %eax
+	mov	%eax, %fs
+	movl	RW_GS(%rdi), %eax
+	mov	%eax, %gs
+	/* Loading a selector reset the base; put the guest's back. */
+	WRMSR_FROM MSR_FS_BASE, RW_FS_BASE(%rdi)
+	WRMSR_FROM MSR_GS_BASE, RW_GS_BASE(%rdi)
+
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	addq	$16, %rsp			/* vector and error code */
+	iretq
+
+/*
+ * The common way out.  On entry the stack holds the stub's vector and
+ * error code above the CPU's frame; every guest register is still live.
+ */
+SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	/*
+	 * A trap does not clear DF or AC: the guest may have set either,
+	 * and C code must never run with them (rep movs would go backwards;
+	 * AC would switch SMAP off).  Start from clean flags.
+	 */
+	pushq	$X86_EFLAGS_FIXED
+	popfq
+
+	movq	%rsp, %rbx
+	andq	$PAGE_MASK, %rbx		/* the rw page */
+	mov	%ds, %eax
+	movq	%rax, RW_DS(%rbx)
+	mov	%es, %eax
+	movq	%rax, RW_ES(%rbx)
+	mov	%fs, %eax
+	movq	%rax, RW_FS(%rbx)
+	mov	%gs, %eax
+	movq	%rax, RW_GS(%rbx)
+	RDMSR_TO MSR_FS_BASE, RW_FS_BASE(%rbx)
+	RDMSR_TO MSR_GS_BASE, RW_GS_BASE(%rbx)
+
+	/* Home: the host's CR3 waits in KERNEL_GS_BASE. */
+	movl	$MSR_KERNEL_GS_BASE, %ecx
+	rdmsr
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, %cr3
+	leaq	PAGE_SIZE(%rbx), %rbp		/* the host page, mapped again */
+	movq	%rsp, HOST_REGS(%rbp)
+	movq	HOST_CR4(%rbp), %rax
+	movq	%rax, %cr4
+	lgdt	HOST_GDT(%rbp)
+
+	/*
+	 * The host's segments and bases go back while the guest's IDT is
+	 * still loaded: an NMI now comes to ligeiro_nmi, which never looks
+	 * at %gs, instead of to Linux, which would see a half-restored GS.
+	 */
+	movl	HOST_DS(%rbp), %eax
+	mov	%eax, %ds
+	movl	HOST_ES(%rbp), %eax
+	mov	%eax, %es
+	movl	HOST_FS(%rbp), %eax
+	mov	%eax, %fs
+	movl	HOST_GS(%rbp), %eax
+	mov	%eax, %gs
+	WRMSR_FROM MSR_FS_BASE, HOST_FS_BASE(%rbp)
+	WRMSR_FROM MSR_GS_BASE, HOST_GS_BASE(%rbp)
+	WRMSR_FROM MSR_KERNEL_GS_BASE, HOST_KGS_BASE(%rbp)
+	lidt	HOST_IDT(%rbp)
+
+	movq	HOST_RSP(%rbp), %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	RET		/* the host's CR3 is back: the return thunk is mapped */
+
+/*
+ * An NMI while the guest's IDT is loaded.  From the guest (RPL of the
+ * saved CS is not 0) it is an exit like any other; C replays it into
+ * Linux.  From the Switcher itself, halfway through a switch, we cannot
+ * leave: note it in the rw page (the stack is always in it while this IDT
+ * is loaded) and return; C replays it after the next exit.
+ */
+SYM_INNER_LABEL(ligeiro_nmi, SYM_L_LOCAL)
+	testb	$3, 8(%rsp)
+	jz	1f
+	pushq	$0
+	pushq	$X86_TRAP_NMI_VECTOR
+	jmp	ligeiro_exit
+1:	pushq	%rax
+	movq	%rsp, %rax
+	andq	$PAGE_MASK, %rax
+	movq	$1, RW_NMI_PENDING(%rax)
+	popq	%rax
+	iretq
+
+/* Stub N sits at ligeiro_stubs + N * SWITCHER_STUB_SIZE, so C can find it. */
+
+	.balign SWITCHER_STUB_SIZE
+SYM_INNER_LABEL(ligeiro_stubs, SYM_L_GLOBAL)
+	vector = 0
+	.rept 256
+0:
+	.if vector == X86_TRAP_NMI_VECTOR
+	jmp	ligeiro_nmi
+	.else
+	.if !HAS_ERROR_CODE(vector)
+	pushq	$0
+	.endif
+	pushq	$vector
+	jmp	ligeiro_exit
+	.endif
+	.org	0b + SWITCHER_STUB_SIZE, 0xcc	/* fails if a stub outgrew it */
+	vector = vector + 1
+	.endr
+
+	.balign PAGE_SIZE
+SYM_INNER_LABEL(ligeiro_switcher_end, SYM_L_GLOBAL)
+SYM_CODE_END(ligeiro_switcher_start)

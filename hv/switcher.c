@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * switcher.c - the C half of the world switch.
+ *
+ * switch.S does what only assembly can; this file does the rest:
+ *
+ *  - at module load, it builds the Switcher's pages: one IDT shared by
+ *    all CPUs, whose every gate leads to a stub in switch.S, and for
+ *    each CPU a GDT with a TSS, a trap page and a host page (switcher.h);
+ *  - for each guest, it maps the Switcher into the upper half of the
+ *    guest's page tables, at the addresses the host uses too;
+ *  - for each run, with interrupts off, it saves what switch.S does not
+ *    (the MSRs that would let the guest into the host's syscall entry),
+ *    lends the guest this CPU's pages, switches, and on the way back
+ *    reloads the host's TSS and gives any interrupt that arrived in the
+ *    guest back to Linux (replay.S).
+ *
+ * Book: book/04-world-switch.md.  Read run.c next, for what exits mean.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/idtentry.h>
+#include <asm/mce.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+
+#include "vm.h"
+
+/* Each CPU's three pages, after the shared IDT page. */
+#define SLOT_PAGES	3
+#define SLOT_GDT	0
+#define SLOT_RW		1
+#define SLOT_HOST	2
+
+/* Guest-side page protections: supervisor-only, and nothing W+X. */
+#define MAP_TEXT	(_PAGE_PRESENT | _PAGE_ACCESSED)
+#define MAP_RO		(_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX)
+#define MAP_RW		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
+			 _PAGE_DIRTY | _PAGE_NX)
+
+/* CR4 bits that must be off while the guest runs (book chapter 4). */
+#define GUEST_CR4_OFF	(X86_CR4_PGE | X86_CR4_SMEP | X86_CR4_SMAP | \
+			 X86_CR4_PKE)
+
+static struct page **pages;
+static unsigned int npages;
+static void *region;		/* all of them, mapped in the host */
+
+static gate_desc *switcher_idt(void)
+{
+	return region;
+}
+
+static void *slot(int cpu, int which)
+{
+	return region + (1 + cpu * SLOT_PAGES + which) * PAGE_SIZE;
+}
+
+/*
+ * A flat 64-bit segment descriptor: base 0, limit 0xfffff, and the
+ * access byte and flag nibble packed as GDT_ENTRY_INIT() takes them.
+ */
+#define SEG(flags)	(0x000f00000000ffffULL | \
+			 (u64)((flags) & 0xff) << 40 | (u64)((flags) >> 12) << 52)
+
+/* The guest's GDT: Linux's kernel segments at their usual indices. */
+static void setup_gdt(struct switcher_gdt *g, struct switcher_rw *rw, int cpu)
+{
+	/* accessed bits preset: the CPU must never write this page */
+	static const u64 init[SWITCHER_GDT_ENTRIES] = {
+		[GDT_ENTRY_KERNEL_CS]		= SEG(0xa09b),	/* ring 0 code */
+		[GDT_ENTRY_KERNEL_DS]		= SEG(0xc093),	/* ring 0 data */
+		[LIGEIRO_GUEST_USER_DS >> 3]	= SEG(0xc0f3),	/* ring 3 data */
+		[LIGEIRO_GUEST_USER_CS >> 3]	= SEG(0xa0fb),	/* ring 3 code */
+		[LIGEIRO_GUEST_KERNEL_CS >> 3]	= SEG(0xa0bb),	/* ring 1 code */
+		[LIGEIRO_GUEST_KERNEL_DS >> 3]	= SEG(0xc0b3),	/* ring 1 data */
+	};
+	struct x86_hw_tss *host_tss = &per_cpu(cpu_tss_rw, cpu).x86_tss;
+
+	BUILD_BUG_ON(sizeof(init) != sizeof(g->gdt));
+	memcpy(g->gdt, init, sizeof(init));
+	set_tssldt_descriptor(&g->gdt[SWITCHER_TSS_ENTRY],
+			      (unsigned long)&g->tss, DESC_TSS,
+			      sizeof(g->tss) - 1);
+	/* A trap from ring 1 or 3 lands just above the register block. */
+	g->tss.sp0 = (unsigned long)(&rw->regs + 1);
+	/*
+	 * No gate of ours uses an IST stack, but between restoring the
+	 * host's IDT and its TSS an NMI would take the host's NMI gate with
+	 * our TSS in TR: give it the host's IST stacks.
+	 */
+	memcpy(g->tss.ist, host_tss->ist, sizeof(g->tss.ist));
+	/* An I/O bitmap offset past the limit: every in/out faults. */
+	g->tss.io_bitmap_base = sizeof(g->tss);
+}
+
+static void setup_idt(void)
+{
+	int v;
+
+	for (v = 0; v < IDT_ENTRIES; v++) {
+		unsigned long stub = (unsigned long)ligeiro_stubs +
+				     v * SWITCHER_STUB_SIZE;
+		/* Only the guest kernel may make a hypercall. */
+		int dpl = v == LIGEIRO_HCALL_VECTOR ? 1 : 0;
+
+		pack_gate(&switcher_idt()[v], GATE_INTERRUPT, stub, dpl, 0,
+			  __KERNEL_CS);
+	}
+}
+
+/** switcher_init() - build the Switcher's pages; called at module load. */
+int switcher_init(void)
+{
+	unsigned int i;
+	int cpu;
+
+	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.ds) != RW_DS);
+	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.gs_base) != RW_GS_BASE);
+	BUILD_BUG_ON(offsetof(struct switcher_rw, regs) != RW_REGS);
+	BUILD_BUG_ON(sizeof(struct switcher_regs) != REGS_SIZE);
+	BUILD_BUG_ON(sizeof(struct switcher_rw) != PAGE_SIZE);
+	BUILD_BUG_ON(offsetof(struct switcher_host, kernel_gs_base) !=
+		     HOST_KGS_BASE);
+	BUILD_BUG_ON(offsetof(struct switcher_host, regs) != HOST_REGS);
+	BUILD_BUG_ON(offsetof(struct switcher_host, gdt) != HOST_GDT);
+	BUILD_BUG_ON(offsetof(struct switcher_host, guest_idt) !=
+		     HOST_GUEST_IDT);
+	BUILD_BUG_ON(sizeof(struct switcher_gdt) > PAGE_SIZE);
+	BUILD_BUG_ON(IDT_ENTRIES * sizeof(gate_desc) != PAGE_SIZE);
+	BUILD_BUG_ON(LIGEIRO_HCALL_VECTOR >= FIRST_EXTERNAL_VECTOR);
+
+	npages = 1 + nr_cpu_ids * SLOT_PAGES;
+	pages = kcalloc(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++) {
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!pages[i])
+			goto fail;
+	}
+	region = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
+	if (!region)
+		goto fail;
+
+	setup_idt();
+	for_each_possible_cpu(cpu) {
+		struct switcher_gdt *g = slot(cpu, SLOT_GDT);
+		struct switcher_host *host = slot(cpu, SLOT_HOST);
+
+		setup_gdt(g, slot(cpu, SLOT_RW), cpu);
+		host->guest_gdt.size = sizeof(g->gdt) - 1;
+		host->guest_gdt.address = (unsigned long)g->gdt;
+		host->guest_idt.size = IDT_ENTRIES * sizeof(gate_desc) - 1;
+		host->guest_idt.address = (unsigned long)switcher_idt();
+	}
+	return 0;
+fail:
+	switcher_exit();
+	return -ENOMEM;
+}
+
+/** switcher_exit() - free what switcher_init() built. */
+void switcher_exit(void)
+{
+	unsigned int i;
+
+	if (region)
+		vunmap(region);
+	for (i = 0; pages && i < npages; i++)
+		if (pages[i])
+			__free_page(pages[i]);
+	kfree(pages);
+	pages = NULL;
+	region = NULL;
+}
+
+/** switcher_guest_addr() - where the guest sees the read-only IDT page. */
+unsigned long switcher_guest_addr(void)
+{
+	return (unsigned long)switcher_idt();
+}
+
+/**
+ * switcher_map() - put the Switcher into a guest's upper half.
+ * @root: the guest's PML4.
+ *
+ * The text and the IDT are mapped now.  Each CPU's GDT and trap page get
+ * their tables now but their entries only when the guest runs on that
+ * CPU (switcher_map_cpu()), so no guest ever sees another's registers,
+ * and switching CPUs with interrupts off needs no allocation.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int switcher_map(u64 *root)
+{
+	unsigned long va;
+	int cpu, err;
+
+	for (va = (unsigned long)ligeiro_switcher_start;
+	     va < (unsigned long)ligeiro_switcher_end; va += PAGE_SIZE) {
+		err = pt_map(root, va, page_to_pfn(vmalloc_to_page((void *)va)),
+			     MAP_TEXT);
+		if (err)
+			return err;
+	}
+	err = pt_map(root, (unsigned long)switcher_idt(),
+		     page_to_pfn(pages[0]), MAP_RO);
+	for_each_possible_cpu(cpu) {
+		if (!err && !pt_entry(root, (unsigned long)slot(cpu, SLOT_GDT),
+				      true))
+			err = -ENOMEM;
+		if (!err && !pt_entry(root, (unsigned long)slot(cpu, SLOT_RW),
+				      true))
+			err = -ENOMEM;
+	}
+	return err;
+}
+
+static unsigned long slot_pfn(int cpu, int which)
+{
+	return page_to_pfn(pages[1 + cpu * SLOT_PAGES + which]);
+}
+
+/* Lend this CPU's Switcher pages to @vm, taking back the last CPU's. */
+static void switcher_map_cpu(struct ligeiro_vm *vm, int cpu)
+{
+	if (vm->cpu >= 0) {
+		*pt_entry(vm->root, (unsigned long)slot(vm->cpu, SLOT_GDT),
+			  false) = 0;
+		*pt_entry(vm->root, (unsigned long)slot(vm->cpu, SLOT_RW),
+			  false) = 0;
+	}
+	*pt_entry(vm->root, (unsigned long)slot(cpu, SLOT_GDT), false) =
+		((u64)slot_pfn(cpu, SLOT_GDT) << PAGE_SHIFT) | MAP_RO;
+	*pt_entry(vm->root, (unsigned long)slot(cpu, SLOT_RW), false) =
+		((u64)slot_pfn(cpu, SLOT_RW) << PAGE_SHIFT) | MAP_RW;
+	vm->cpu = cpu;
+}
+
+/* What the Switcher's assembly does not save: taken with rdmsr/str. */
+static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
+{
+	host->cr3 = __native_read_cr3();
+	host->cr4 = __read_cr4();
+	host->guest_cr3 = __pa(vm->root);
+	host->guest_cr4 = host->cr4 & ~GUEST_CR4_OFF;
+	native_store_gdt(&host->gdt);
+	store_idt(&host->idt);
+	savesegment(ds, host->ds);
+	savesegment(es, host->es);
+	savesegment(fs, host->fs);
+	savesegment(gs, host->gs);
+	rdmsrl(MSR_FS_BASE, host->fs_base);
+	rdmsrl(MSR_GS_BASE, host->gs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
+}
+
+/* Hand an interrupt or NMI that arrived in the guest back to Linux. */
+static void replay(struct switcher_host *host, struct switcher_rw *rw,
+		   u64 vector)
+{
+	if (vector == X86_TRAP_NMI || rw->nmi_pending) {
+		rw->nmi_pending = 0;
+		ligeiro_replay((unsigned long)asm_exc_nmi_noist);
+	}
+	if (vector == X86_TRAP_MC) {
+		/* As KVM does: tell the machine-check handler it was not us. */
+		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+		do_machine_check(&regs);
+	}
+	if (vector >= FIRST_EXTERNAL_VECTOR) {
+		gate_desc *idt = (gate_desc *)host->idt.address;
+
+		ligeiro_replay(gate_offset(&idt[vector]));
+	}
+}
+
+/**
+ * switcher_run() - run the guest until its next exit.
+ * @vm: the guest; its registers go in from @vm->regs and come back there.
+ *
+ * Interrupts are off from before we look at which CPU we are on until
+ * Linux has had back every interrupt that arrived meanwhile, so neither
+ * preemption nor migration can split a switch in two.
+ */
+void switcher_run(struct ligeiro_vm *vm)
+{
+	struct switcher_gdt *g;
+	struct switcher_rw *rw;
+	struct switcher_host *host;
+	u64 efer, sysenter_cs;
+	int cpu;
+
+	local_irq_disable();
+	/* The guest's FPU state is the launcher's user state: load it. */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+
+	cpu = smp_processor_id();
+	g = slot(cpu, SLOT_GDT);
+	rw = slot(cpu, SLOT_RW);
+	host = slot(cpu, SLOT_HOST);
+	if (vm->cpu != cpu)
+		switcher_map_cpu(vm, cpu);
+	rw->regs = vm->regs;
+	rw->segs = vm->segs;
+	g->gdt[SWITCHER_TSS_ENTRY].type = DESC_TSS;	/* not busy: ltr */
+	save_host(host, vm);
+
+	/* Guest syscall/sysenter must fault, not enter Linux's entry code. */
+	rdmsrl(MSR_EFER, efer);
+	wrmsrl(MSR_EFER, efer & ~EFER_SCE);
+	rdmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
+	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+
+	ligeiro_switch(rw);
+
+	wrmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
+	wrmsrl(MSR_EFER, efer);
+	force_reload_TR();
+
+	vm->regs = *host->regs;
+	vm->segs = rw->segs;
+	if (vm->regs.vector == X86_TRAP_PF)
+		vm->cr2 = native_read_cr2();
+	replay(host, rw, vm->regs.vector);
+	local_irq_enable();
+}

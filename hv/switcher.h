@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * switcher.h - the memory the Switcher works in, as seen by C and by asm.
+ *
+ * The Switcher (switch.S) is the only code that runs in both worlds: it
+ * is mapped at the same virtual address in the host and in every guest's
+ * page tables.  Each CPU owns three pages next to each other:
+ *
+ *   gdt page   (guest: read-only)  the guest's GDT and TSS for this CPU
+ *   rw page    (guest: read-write) the trap stack: the guest's registers
+ *                                  land here when it leaves ring 1
+ *   host page  (guest: not mapped) the host state to come back to
+ *
+ * so that code holding a pointer to the rw page finds the other two at
+ * fixed distances, and code whose stack is in the rw page finds the page
+ * by rounding its stack pointer down.  Ring 1 counts as supervisor for
+ * paging, so whatever is mapped writable in the guest the guest may write:
+ * the rw page holds nothing the host trusts, and the host page is simply
+ * absent from the guest's tables.
+ *
+ * The offsets below are used by the assembly; switcher.c checks each one
+ * against the C structures at compile time.  Read book/04-world-switch.md
+ * for the whole journey, then switch.S.
+ */
+#ifndef LIGEIRO_SWITCHER_H
+#define LIGEIRO_SWITCHER_H
+
+/* struct switcher_rw, the guest-visible trap page */
+#define RW_NMI_PENDING	0
+#define RW_DS		8
+#define RW_ES		16
+#define RW_FS		24
+#define RW_GS		32
+#define RW_FS_BASE	40
+#define RW_GS_BASE	48
+#define REGS_SIZE	(22 * 8)
+#define RW_REGS		(PAGE_SIZE - REGS_SIZE)
+
+/* struct switcher_host, the host-only page that follows the rw page */
+#define HOST_RSP	0
+#define HOST_CR3	8
+#define HOST_CR4	16
+#define HOST_GUEST_CR3	24
+#define HOST_GUEST_CR4	32
+#define HOST_DS		40
+#define HOST_ES		48
+#define HOST_FS		56
+#define HOST_GS		64
+#define HOST_FS_BASE	72
+#define HOST_GS_BASE	80
+#define HOST_KGS_BASE	88
+#define HOST_REGS	96
+#define HOST_GDT	112
+#define HOST_IDT	128
+#define HOST_GUEST_GDT	144
+#define HOST_GUEST_IDT	160
+
+/* The guest's GDT: the host kernel's CS/DS keep their indices (2, 3). */
+#define SWITCHER_GDT_ENTRIES	12
+#define SWITCHER_TSS_ENTRY	8	/* a 16-byte descriptor: 8 and 9 */
+#define SWITCHER_TSS_SEL	(SWITCHER_TSS_ENTRY * 8)
+
+/* Every IDT vector has a 16-byte stub; the IDT points at stub N. */
+#define SWITCHER_STUB_SIZE	16
+
+#ifndef __ASSEMBLY__
+#include <linux/types.h>
+#include <asm/desc_defs.h>
+#include <asm/processor.h>
+
+/**
+ * struct switcher_regs - a guest's registers at an exit.
+ *
+ * Read from the bottom up it is the order in which they were pushed: the
+ * CPU pushes ss..rip when the guest traps to ring 0, the stub pushes the
+ * error code and vector, and the common exit path pushes the rest.
+ */
+struct switcher_regs {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector, error;
+	u64 rip, cs, rflags, rsp, ss;
+};
+
+/** struct switcher_segs - segment state that is not in the trap frame. */
+struct switcher_segs {
+	u64 ds, es, fs, gs;
+	u64 fs_base, gs_base;
+};
+
+/** struct switcher_rw - the per-CPU page the guest may read and write. */
+struct switcher_rw {
+	u64 nmi_pending;	/* an NMI hit the Switcher itself */
+	struct switcher_segs segs;
+	u8 stack[PAGE_SIZE - 8 - sizeof(struct switcher_segs) -
+		 sizeof(struct switcher_regs)];
+	struct switcher_regs regs;	/* TSS.RSP0 points just past it */
+};
+
+/** struct switcher_host - the per-CPU page the guest never sees. */
+struct switcher_host {
+	u64 rsp, cr3, cr4, guest_cr3, guest_cr4;
+	u64 ds, es, fs, gs;
+	u64 fs_base, gs_base, kernel_gs_base;
+	struct switcher_regs *regs;	/* where the exit path left them */
+	u64 pad;
+	struct desc_ptr gdt __aligned(16);
+	struct desc_ptr idt __aligned(16);
+	struct desc_ptr guest_gdt __aligned(16);
+	struct desc_ptr guest_idt __aligned(16);
+};
+
+/** struct switcher_gdt - the per-CPU page the guest may only read. */
+struct switcher_gdt {
+	struct desc_struct gdt[SWITCHER_GDT_ENTRIES];
+	struct x86_hw_tss tss;
+};
+
+/* switch.S */
+void ligeiro_switch(struct switcher_rw *rw);
+extern const char ligeiro_switcher_start[], ligeiro_switcher_end[];
+extern const char ligeiro_stubs[];
+/* replay.S */
+void ligeiro_replay(unsigned long handler);
+#endif /* __ASSEMBLY__ */
+
+#endif /* LIGEIRO_SWITCHER_H */

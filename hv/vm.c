@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.c - a virtual machine's birth and death: memory and page tables.
+ *
+ * Guest memory is not the module's: it is an ordinary anonymous mapping of
+ * the launcher, which reads and writes it directly (that is how it loads
+ * the guest image and prints the guest's console).  We pin its pages once
+ * at creation, so they can neither move nor be swapped while the guest's
+ * page tables point at them, and unpin them when the file is closed.
+ * Then we build the guest's page tables: guest memory identity-mapped in
+ * the lower half, the Switcher in the upper half.
+ *
+ * Book: book/04-world-switch.md.  Read paging.c for the tables.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "vm.h"
+
+/* The guest's own memory: kernel pages, writable and executable. */
+#define MAP_GUEST_RAM	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
+			 _PAGE_DIRTY)
+/* A sane bound: the guest identity-maps its memory below 4 GiB. */
+#define VM_MEM_MAX	(4ULL << 30)
+
+/** vm_page_ptr() - the kernel's pointer to guest-physical address @gpa. */
+void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa)
+{
+	return page_address(vm->pages[gpa >> PAGE_SHIFT]) +
+	       offset_in_page(gpa);
+}
+
+static int check_create(const struct ligeiro_create *c)
+{
+	if (c->flags || c->mode != LIGEIRO_MODE_PV)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(c->mem_addr) || !PAGE_ALIGNED(c->mem_size) ||
+	    !c->mem_size || c->mem_size > VM_MEM_MAX)
+		return -EINVAL;
+	if (c->entry >= c->mem_size || c->boot_gpa >= c->mem_size)
+		return -EINVAL;
+	return 0;
+}
+
+static int pin_memory(struct ligeiro_vm *vm, const struct ligeiro_create *c)
+{
+	long pinned;
+
+	vm->npages = c->mem_size >> PAGE_SHIFT;
+	vm->pages = kvcalloc(vm->npages, sizeof(*vm->pages), GFP_KERNEL_ACCOUNT);
+	if (!vm->pages)
+		return -ENOMEM;
+	pinned = pin_user_pages_fast(c->mem_addr, vm->npages,
+				     FOLL_WRITE | FOLL_LONGTERM, vm->pages);
+	if (pinned == vm->npages)
+		return 0;
+	if (pinned > 0)
+		unpin_user_pages(vm->pages, pinned);
+	kvfree(vm->pages);
+	vm->pages = NULL;
+	vm->npages = 0;
+	return pinned < 0 ? pinned : -EFAULT;
+}
+
+static int build_tables(struct ligeiro_vm *vm)
+{
+	unsigned long i;
+	int err;
+
+	vm->root = pt_alloc();
+	if (!vm->root)
+		return -ENOMEM;
+	for (i = 0; i < vm->npages; i++) {
+		err = pt_map(vm->root, i << PAGE_SHIFT,
+			     page_to_pfn(vm->pages[i]), MAP_GUEST_RAM);
+		if (err)
+			return err;
+	}
+	return switcher_map(vm->root);
+}
+
+/**
+ * vm_create() - LIGEIRO_CREATE_VM: pin memory, build tables, set registers.
+ * @vm: a VM not yet created.
+ * @c: the launcher's request, already copied in.
+ *
+ * Return: 0, -EINVAL for a bad request, -EFAULT if the memory range is
+ * not the caller's, -ENOMEM.  On failure nothing is left behind.
+ */
+int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
+{
+	int err = check_create(c);
+
+	if (err)
+		return err;
+	err = pin_memory(vm, c);
+	if (err)
+		return err;
+	err = build_tables(vm);
+	if (err) {
+		vm_destroy(vm);
+		return err;
+	}
+	/* The guest starts at ring 1 with interrupts (virtually) off. */
+	memset(&vm->regs, 0, sizeof(vm->regs));
+	vm->regs.rip = c->entry;
+	vm->regs.cs = LIGEIRO_GUEST_KERNEL_CS;
+	vm->regs.ss = LIGEIRO_GUEST_KERNEL_DS;
+	vm->regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_IF;
+	vm->regs.rdi = c->boot_gpa;
+	memset(&vm->segs, 0, sizeof(vm->segs));
+	vm->segs.ds = LIGEIRO_GUEST_KERNEL_DS;
+	vm->segs.es = LIGEIRO_GUEST_KERNEL_DS;
+	vm->cpu = -1;
+	vm->created = true;
+	return 0;
+}
+
+/** vm_destroy() - free the tables and unpin the memory of @vm. */
+void vm_destroy(struct ligeiro_vm *vm)
+{
+	pt_free(vm->root);
+	vm->root = NULL;
+	if (vm->pages) {
+		unpin_user_pages_dirty_lock(vm->pages, vm->npages, true);
+		kvfree(vm->pages);
+		vm->pages = NULL;
+	}
+	vm->created = false;
+}

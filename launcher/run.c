@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - the virtual CPU: create the VM, run it, serve its exits.
+ *
+ * Once the guest is in memory, everything happens through ioctls on
+ * /dev/ligeiro.  The version check comes first: a launcher and a module
+ * built from different ligeiro.h would disagree on what every other ioctl
+ * means, and asking first turns that into one clear message.  Then
+ * LIGEIRO_CREATE_VM hands the module our memory, and LIGEIRO_RUN is called
+ * in a loop.  The thread making that call is the guest's virtual CPU: it
+ * stays inside the module while the guest runs, and comes back out only
+ * when the guest needs something the module leaves to userspace (text for
+ * the console) or has stopped for good.
+ *
+ * The module checks what it hands back, and the launcher checks it again:
+ * the two are built separately, and a bug in one must not become a wild
+ * read in the other.
+ *
+ * The book covers this in "The launcher" (book/03-launcher.md); read
+ * hv/main.c next for the module's side of each ioctl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "run.h"
+
+int dev_open(int *version)
+{
+	int fd, err;
+
+	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	/* LIGEIRO_GET_VERSION returns the version as the ioctl's value. */
+	*version = ioctl(fd, LIGEIRO_GET_VERSION);
+	if (*version < 0) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/* Open the device and make sure we speak the same ABI; -1 if not. */
+static int open_device(void)
+{
+	int fd, version;
+
+	fd = dev_open(&version);
+	if (fd < 0) {
+		say("cannot use %s: %s (is ligeiro.ko loaded?)", DEV_PATH,
+		    strerror(-fd));
+		return -1;
+	}
+	if (version != LIGEIRO_ABI_VERSION) {
+		say("%s speaks ABI version %d but this launcher speaks %d; build both from one tree",
+		    DEV_PATH, version, LIGEIRO_ABI_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * --stats prints "ligeiro-stats: NAME N", one counter per line, for
+ * scripts to match.  The names are indexed by ligeiro.h's constants, so no
+ * number is repeated here; a counter added there without a name here is
+ * still printed, as "unnamed".
+ */
+#define STATS	"ligeiro-stats: "
+
+static const char *const exit_names[LIGEIRO_STAT_COUNT] = {
+	[LIGEIRO_STAT_HYPERCALL]	= "hypercall",
+	[LIGEIRO_STAT_INTERRUPT]	= "interrupt",
+	[LIGEIRO_STAT_EXCEPTION]	= "exception",
+};
+
+static const char *const hcall_names[LIGEIRO_HCALL_COUNT] = {
+	[LIGEIRO_HCALL_NOP]		= "nop",
+	[LIGEIRO_HCALL_INIT]		= "init",
+	[LIGEIRO_HCALL_CONSOLE]		= "console",
+	[LIGEIRO_HCALL_HALT]		= "halt",
+	[LIGEIRO_HCALL_SHUTDOWN]	= "shutdown",
+};
+
+static void print_counters(const char *group, const char *const *names,
+			   const __u64 *counts, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(stderr, STATS "%s.%s %llu\n", group,
+			names[i] ? names[i] : "unnamed", counts[i]);
+}
+
+static int print_stats(int fd)
+{
+	struct ligeiro_stats st;
+
+	if (ioctl(fd, LIGEIRO_GET_STATS, &st) < 0) {
+		say("LIGEIRO_GET_STATS: %s", strerror(errno));
+		return -1;
+	}
+	fprintf(stderr, STATS "entries %llu\n", st.entries);
+	print_counters("exit", exit_names, st.exits, LIGEIRO_STAT_COUNT);
+	print_counters("hcall", hcall_names, st.hypercalls,
+		       LIGEIRO_HCALL_COUNT);
+	return 0;
+}
+
+/* Copy the guest's console text to our stdout, every byte of it. */
+static int console(const struct ligeiro_create *create,
+		   const struct ligeiro_exit *ex)
+{
+	const unsigned char *mem = (const void *)(uintptr_t)create->mem_addr;
+	__u64 gpa = ex->console.gpa, len = ex->console.len;
+	ssize_t n;
+
+	if (gpa > create->mem_size || len > create->mem_size - gpa) {
+		say("LIGEIRO_RUN: console text at %#llx (%llu bytes) is outside guest memory; the module should have refused it",
+		    gpa, len);
+		return -1;
+	}
+	while (len) {
+		n = write(STDOUT_FILENO, mem + gpa, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			say("writing the guest's console: %s", strerror(errno));
+			return -1;
+		}
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Call LIGEIRO_RUN until the guest is gone, and return the exit status.
+ * *ended says whether the guest itself ended (shut down or was killed),
+ * rather than the launcher giving up on it.
+ */
+static int serve(int fd, const struct ligeiro_create *create, bool *ended)
+{
+	struct ligeiro_exit ex;
+
+	for (;;) {
+		if (ioctl(fd, LIGEIRO_RUN, &ex) < 0) {
+			/* A signal we survive; the VM is still usable. */
+			if (errno == EINTR)
+				continue;
+			say("LIGEIRO_RUN: %s", strerror(errno));
+			return LIGEIRO_EXIT_INTERNAL;
+		}
+		switch (ex.reason) {
+		case LIGEIRO_RUN_CONSOLE:
+			if (console(create, &ex))
+				return LIGEIRO_EXIT_INTERNAL;
+			continue;
+		case LIGEIRO_RUN_SHUTDOWN:
+			*ended = true;
+			if (ex.shutdown.code <= LIGEIRO_EXIT_GUEST_MAX)
+				return ex.shutdown.code;
+			say("guest shut down with code %llu, above %d; the module should have refused it",
+			    ex.shutdown.code, LIGEIRO_EXIT_GUEST_MAX);
+			return LIGEIRO_EXIT_INTERNAL;
+		case LIGEIRO_RUN_KILLED:
+			*ended = true;
+			/* The module promises a NUL; we do not rely on it. */
+			ex.killed.reason[LIGEIRO_REASON_MAX - 1] = '\0';
+			say("guest killed: %s", ex.killed.reason);
+			return LIGEIRO_EXIT_KILLED;
+		}
+		say("LIGEIRO_RUN: unknown exit reason %u", ex.reason);
+		return LIGEIRO_EXIT_INTERNAL;
+	}
+}
+
+int run_guest(const struct ligeiro_create *create, bool stats)
+{
+	bool ended = false;
+	int fd, ret;
+
+	fd = open_device();
+	if (fd < 0)
+		return LIGEIRO_EXIT_NODEV;
+
+	/*
+	 * Whether a mode is supported is the module's to say, so trap mode
+	 * is asked for like any other, and only a refusal is explained.
+	 */
+	if (ioctl(fd, LIGEIRO_CREATE_VM, create) < 0) {
+		if (errno == EINVAL && create->mode == LIGEIRO_MODE_TRAP)
+			say("trap mode is not supported by this ligeiro.ko (LIGEIRO_CREATE_VM: %s)",
+			    strerror(errno));
+		else
+			say("LIGEIRO_CREATE_VM (%lluK of memory, entry %#llx, boot block at %#llx): %s",
+			    create->mem_size >> 10, create->entry,
+			    create->boot_gpa, strerror(errno));
+		close(fd);
+		return LIGEIRO_EXIT_INTERNAL;
+	}
+
+	ret = serve(fd, create, &ended);
+	if (stats && ended && print_stats(fd))
+		ret = LIGEIRO_EXIT_INTERNAL;
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * run.h - talking to ligeiro.ko through /dev/ligeiro.
+ *
+ * The launcher is an ordinary process; everything it asks of the
+ * hypervisor goes through ioctls on one character device, defined in
+ * hv/uapi/ligeiro.h: which ABI version do you speak, make a VM of this
+ * memory, run it until it needs me, how often did it leave ring 1.
+ *
+ * The book introduces the device in "The launcher" (book/03-launcher.md);
+ * read run.c next, then hv/uapi/ligeiro.h for the ioctls themselves.
+ */
+#ifndef LIGEIRO_LAUNCHER_RUN_H
+#define LIGEIRO_LAUNCHER_RUN_H
+
+#include <stdbool.h>
+#include <ligeiro.h>
+
+/** The module's character device, as devtmpfs names it. */
+#define DEV_PATH	"/dev/" LIGEIRO_DEVICE_NAME
+
+/**
+ * dev_open() - open DEV_PATH and ask the module for its ABI version.
+ * @version: where to store the module's LIGEIRO_ABI_VERSION; comparing it
+ *	with our own is the caller's job.
+ *
+ * Return: the open file descriptor, or -errno from open() or the ioctl.
+ */
+int dev_open(int *version);
+
+/**
+ * run_guest() - create the VM and serve it until the guest stops.
+ * @create: what LIGEIRO_CREATE_VM needs; the guest is already loaded into
+ *	the memory at @create->mem_addr, boot block included.
+ * @stats: print the module's counters to stderr once the guest has ended.
+ *
+ * Return: the launcher's exit status: the guest's own shutdown code, or
+ * one of the LIGEIRO_EXIT_* codes.
+ */
+int run_guest(const struct ligeiro_create *create, bool stats);
+
+/* From main.c: one line, "ligeiro: " and the message, on stderr. */
+__attribute__((format(printf, 1, 2)))
+void say(const char *fmt, ...);
+
+#endif /* LIGEIRO_LAUNCHER_RUN_H */

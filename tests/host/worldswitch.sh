@@ -1,0 +1,126 @@
+# worldswitch.sh - guests really run: the world switch under load and abuse.
+#
+# Booted by tests/test_worldswitch.py under -cpu qemu64 and -cpu max.  The
+# guest image's command line (after `--`) picks what it does: see
+# guest/main.c.  Each check prints a RESULT line; the guest's own checks
+# print theirs too, through the launcher's console.
+. /tests/lib.sh
+G=/guest/ligeiro-guest.elf
+
+# run NAME WANT-STATUS ARGS...: run the launcher, keep its output in
+# /tmp/NAME.out, show it, and check the exit status.
+run() {
+	name=$1 want=$2
+	shift 2
+	ligeiro "$@" >/tmp/$name.out 2>&1
+	st=$?
+	sed "s/^/[$name] /" /tmp/$name.out | grep -v "^\[$name\] RESULT "
+	test "$st" = "$want"
+	result "$name" $? "exit status $st, expected $want"
+}
+
+uptime_cs() {	# the uptime in hundredths of a second
+	awk '{ printf "%d\n", $1 * 100 }' /proc/uptime
+}
+
+# 1. Hello, and the guest's own checks (their RESULT lines pass through).
+ligeiro $G
+result ws.hello $? "the guest ran its pv checks and shut down with 0"
+
+# 2. The exit code travels from the guest's shutdown hypercall.
+run ws.exit_code 7 $G -- exit=7
+
+# 3. Statistics add up: every entry ends in exactly one exit.
+run ws.stats 0 --stats $G -- exit=0
+stat() { sed -n "s/^ligeiro-stats: $1 //p" /tmp/ws.stats.out; }
+entries=$(stat entries)
+exits=$(($(stat exit.hypercall) + $(stat exit.interrupt) + $(stat exit.exception)))
+check ws.stats_sum "entries=$entries exits=$exits" -- test "$entries" = "$exits"
+check ws.stats_hcalls "init=$(stat hcall.init) console=$(stat hcall.console) shutdown=$(stat hcall.shutdown)" -- \
+	test "$(stat hcall.init)" = 1 -a "$(stat hcall.shutdown)" = 1 -a "$(stat hcall.console)" -ge 1
+
+# 4. A hostile guest is killed with a reason; the host carries on.
+hostile() {
+	run ws.hostile_$1 "$LIGEIRO_EXIT_KILLED" $G -- hostile=$1
+	check ws.hostile_${1}_reason "$2" -- grep -q "guest killed: .*$2" /tmp/ws.hostile_$1.out
+}
+hostile priv "general protection fault"
+hostile switcher "a write to a read-only page"
+hostile upper "upper half"
+hostile hcall "unknown hypercall"
+hostile badptr "not in guest memory"
+
+# 5. SIGKILL ends a guest spinning with interrupts virtually off, fast,
+#    and a host task on the same CPU keeps running meanwhile.
+taskset -c 0 ligeiro $G -- spin >/tmp/spin.out 2>&1 &
+pid=$!
+n=0
+while ! grep -q spinning /tmp/spin.out && [ $n -lt 200 ]; do
+	usleep 50000
+	n=$((n + 1))
+done
+check ws.spinning "the guest reached its spin loop" -- grep -q spinning /tmp/spin.out
+(i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; done) &
+counter=$!
+taskset -p -c 0 $counter >/dev/null
+sleep 1
+c1=$(cat /tmp/count)
+sleep 1
+c2=$(cat /tmp/count)
+kill $counter
+check ws.host_responsive "a task on the guest's CPU counted $c1 -> $c2" -- test "$c2" -gt "$c1"
+t0=$(uptime_cs)
+kill -9 $pid
+wait $pid
+st=$?
+t1=$(uptime_cs)
+check ws.sigkill "killed after $(((t1 - t0) * 10)) ms, status $st" -- \
+	test $((t1 - t0)) -lt 100 -a "$st" = 137
+
+# 6. Two guests at once, their vCPU threads pushed between the CPUs.
+ligeiro $G -- nops=200000 >/tmp/a.out 2>&1 &
+a=$!
+ligeiro $G -- nops=200000 >/tmp/b.out 2>&1 &
+b=$!
+moves=0 cpus_a="" cpus_b=""
+while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
+	taskset -p -c $((moves % 2)) $a >/dev/null 2>&1
+	taskset -p -c $(((moves + 1) % 2)) $b >/dev/null 2>&1
+	usleep 20000
+	cpus_a="$cpus_a $(cut -d' ' -f39 /proc/$a/stat 2>/dev/null)"
+	cpus_b="$cpus_b $(cut -d' ' -f39 /proc/$b/stat 2>/dev/null)"
+	moves=$((moves + 1))
+done
+wait $a
+sa=$?
+wait $b
+sb=$?
+check ws.two_guests "statuses $sa and $sb" -- test "$sa" = 0 -a "$sb" = 0
+check ws.two_guests_ran "both finished their hypercall loops" -- \
+	sh -c 'grep -q "RESULT pv.nops PASS" /tmp/a.out && grep -q "RESULT pv.nops PASS" /tmp/b.out'
+ran_on_both() { echo "$1" | grep -qw 0 && echo "$1" | grep -qw 1; }
+ran_on_both "$cpus_a" && ran_on_both "$cpus_b"
+result ws.migrated $? "$moves moves; guest a seen on CPUs {$(echo $cpus_a | tr ' ' '\n' | sort -u | tr '\n' ' ')}"
+
+# 7. 200 create-run-destroy cycles leak nothing.  Tolerance: MemFree may
+#    drop by < 2 MiB and unreclaimable slab grow by < 1 MiB; one leaked
+#    VM of 4 MiB (pinned memory + tables) x 200 would be far above both.
+meminfo() { awk "/^$1:/ { print \$2 }" /proc/meminfo; }
+sync
+echo 3 >/proc/sys/vm/drop_caches
+free0=$(meminfo MemFree)
+slab0=$(meminfo SUnreclaim)
+i=0 fails=0
+while [ $i -lt 200 ]; do
+	ligeiro --mem=4M $G -- exit=0 >/dev/null 2>&1 || fails=$((fails + 1))
+	i=$((i + 1))
+done
+sync
+echo 3 >/proc/sys/vm/drop_caches
+free1=$(meminfo MemFree)
+slab1=$(meminfo SUnreclaim)
+check ws.cycles "200 runs, $fails failed" -- test "$fails" = 0
+check ws.no_leak "MemFree $free0 -> $free1 KiB, SUnreclaim $slab0 -> $slab1 KiB" -- \
+	test $((free0 - free1)) -lt 2048 -a $((slab1 - slab0)) -lt 1024
+check ws.unload "rmmod after all of it" -- rmmod ligeiro
+finish
