@@ -8,6 +8,7 @@
 #   make debug      boot the host with QEMU's exception log and gdb stub
 #   make iso        the guest's GRUB rescue ISO (native boot)
 #   make docs       the book and the API reference (Doxygen), into build/docs
+#   make sparse     check the module with sparse (part of make check)
 #   make clean      remove everything built
 #
 # Knobs: KVER=6.1.0-NN-amd64 picks the pinned host kernel (default: what
@@ -44,8 +45,14 @@ do-run: all
 	@echo "== 2. the QEMU host: Linux $(KVER) with ligeiro.ko =="
 	scripts/qemu.sh host $(VMLINUZ) $(INITRD) quiet lgrun=/demo.sh lgshell=1 || true
 
-do-check: all docs
+do-check: all docs sparse
 	cd tests && $(PYTEST) -ra
+
+# sparse over every file of the module; any warning fails.
+sparse: $(MODULE)
+	@mkdir -p $(BUILD)
+	$(MAKE) -s -C hv KDIR=$(KDIR) C=2 2>&1 | grep -v '^Skipping BTF' | tee $(BUILD)/sparse.log
+	@! grep -q . $(BUILD)/sparse.log
 
 debug: all
 	DEBUG=1 scripts/qemu.sh host $(VMLINUZ) $(INITRD) lgshell=1 || true
@@ -94,4 +101,4 @@ clean:
 	-$(MAKE) -C hv KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all run check do-run do-check debug iso docs clean FORCE
+.PHONY: all run check do-run do-check debug iso docs sparse clean FORCE

@@ -3,8 +3,9 @@
 #
 # The host is a real Debian 6.1 kernel booted by QEMU from an initramfs that
 # holds busybox, ligeiro.ko, the launcher and the guest images.  This init
-# loads the module, runs the script named by `lgrun=` on the kernel command
-# line (the kernel hands unknown name=value words to init as environment),
+# loads the module, runs the scripts named by `lgrun=` on the kernel command
+# line, comma-separated (the kernel hands unknown name=value words to init
+# as environment),
 # shows the module's kernel messages, and powers the machine off through
 # QEMU's isa-debug-exit port, so QEMU's exit status tells the harness
 # whether the script succeeded.  With `lgshell=1` it opens a shell first:
@@ -26,11 +27,13 @@ else
 fi
 
 status=0
-if [ -n "$lgrun" ]; then
-	echo "ligeiro-host: running $lgrun"
-	sh "$lgrun" || status=$?
-	echo "ligeiro-host: $lgrun exited with $status"
-fi
+for script in $(echo "$lgrun" | tr , ' '); do
+	echo "ligeiro-host: running $script"
+	sh "$script"
+	st=$?
+	echo "ligeiro-host: $script exited with $st"
+	[ "$st" = 0 ] || status=$st
+done
 
 echo "ligeiro-host: module messages:"
 dmesg | grep -i ligeiro
