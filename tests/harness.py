@@ -36,8 +36,11 @@ VMLINUZ = BUILD / "host" / "vmlinuz"
 INITRD = BUILD / "host" / "initramfs.cpio.gz"
 
 # What a sick host kernel prints.  Any of these fails every check of a boot.
+# A #GP oops reads "general protection fault[, ...]: 0000 [#1] ..."; the
+# module's own reasons for killing a guest may name the fault in words.
 KERNEL_TROUBLE = re.compile(
-    r"\bOops\b|\bBUG:|\bWARNING:|general protection fault|Kernel panic")
+    r"\bOops\b|\bBUG:|\bWARNING:|Kernel panic|"
+    r"general protection fault[^\n]*: [0-9a-f]{4} \[#\d+\]")
 RESULT_LINE = re.compile(
     r"^%s (\S+) (PASS|FAIL)\b ?(.*?)\s*$" % abi.RESULT_TAG, re.M)
 

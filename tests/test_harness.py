@@ -23,7 +23,9 @@ def test_debug_exit_statuses_are_odd_and_distinct():
 
 
 def test_clean_boot_passes():
-    b = boot("RESULT a.b PASS x=1\n")
+    # the module explaining why it killed a guest is not kernel trouble
+    b = boot("ligeiro: guest killed: general protection fault at rip 0x1\n"
+             "RESULT a.b PASS x=1\n")
     assert b.result("a.b") == "x=1"
     assert b.fields("a.b") == {"x": "1"}
 
@@ -38,8 +40,11 @@ def test_clean_boot_passes():
     ("RESULT a.b PASS\nOops: 0000 [#1] PREEMPT SMP\n", OK, False, "Oops"),
     ("RESULT a.b PASS\nWARNING: CPU: 1 PID: 7 at x.c:1\n", OK, False,
      "WARNING"),
-    ("general protection fault, probably for non-canonical address\n"
+    ("general protection fault, probably for non-canonical address "
+     "0xdead000000000100: 0000 [#1] PREEMPT SMP NOPTI\n"
      "RESULT a.b PASS\n", OK, False, "general protection"),
+    ("general protection fault: 0000 [#1] SMP\nRESULT a.b PASS\n", OK,
+     False, "general protection"),
     ("RESULT a.b FAIL broken\n", OK, False, "failed: broken"),
     ("RESULT a.b PASS\nRESULT a.b FAIL later\n", OK, False, "failed: later"),
     ("RESULT x.y PASS\n", OK, False, "never reported"),
