@@ -5,6 +5,7 @@
 #   make run        install what is missing, build, boot the guest natively,
 #                   then boot the QEMU host, run the demo, open a shell
 #   make check      install what is missing, build, run every test
+#   make bench      instruction counts of the world switch, under -icount
 #   make debug      boot the host with QEMU's exception log and gdb stub
 #   make iso        the guest's GRUB rescue ISO (native boot)
 #   make docs       the book and the API reference (Doxygen), into build/docs
@@ -54,6 +55,11 @@ sparse: $(MODULE)
 	$(MAKE) -s -C hv KDIR=$(KDIR) C=2 2>&1 | grep -v '^Skipping BTF' | tee $(BUILD)/sparse.log
 	@! grep -q . $(BUILD)/sparse.log
 
+# Under -icount shift=0 QEMU's TSC counts instructions: repeatable figures.
+bench: all
+	QEMU_ARGS="-icount shift=0" SMP=1 scripts/qemu.sh host $(VMLINUZ) \
+		$(INITRD) quiet lgrun=/tests/bench.sh | grep '^bench:'
+
 debug: all
 	DEBUG=1 scripts/qemu.sh host $(VMLINUZ) $(INITRD) lgshell=1 || true
 
@@ -101,4 +107,4 @@ clean:
 	-$(MAKE) -C hv KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all run check do-run do-check debug iso docs sparse clean FORCE
+.PHONY: all run check do-run do-check bench debug iso docs sparse clean FORCE

@@ -14,6 +14,8 @@
 #   SMP=N           vCPUs of the host (2)
 #   LA57=1          let the host use 5-level paging (omit `no5lvl`): the
 #                   module must then refuse to load
+#   QEMU_ARGS=...   more options, e.g. "-icount shift=0" for counts of
+#                   instructions instead of time (book/04-world-switch.md)
 #   DEBUG=1         log every exception and CPU reset to qemu.log, open a
 #                   gdb stub on :1234 and wait for it (see book/01-setup.md)
 # The serial port is the terminal (or the harness's pipe); isa-debug-exit turns the
@@ -42,7 +44,7 @@ else
 fi
 common="-accel $accel -cpu ${CPU:-qemu64} -M pc -no-reboot -net none
 	-display none $serial
-	-device isa-debug-exit,iobase=$port,iosize=0x04"
+	-device isa-debug-exit,iobase=$port,iosize=0x04 ${QEMU_ARGS:-}"
 if [ "${DEBUG:-0}" = 1 ]; then
 	common="$common -d int,cpu_reset -D qemu.log -s -S"
 	echo "qemu.sh: waiting for gdb on :1234 ('target remote :1234');" \
