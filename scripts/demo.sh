@@ -1,14 +1,14 @@
 # demo.sh - what `make run` shows inside the QEMU host before the shell.
 #
 # Init has loaded ligeiro.ko.  Show that the device is there, that the
-# launcher and the module agree on the ABI, and what the launcher makes of
-# the guest image.  Running guests arrives with the world switch
-# (book/04-world-switch.md); until then the launcher says so itself.
+# launcher and the module agree on the ABI, and run the guest image at
+# ring 1 with the exit counters afterwards (book/04-world-switch.md).
 echo
 echo "== /dev/ligeiro =="
 ls -l /dev/ligeiro
 echo "== ligeiro --version =="
 ligeiro --version
-echo "== ligeiro /guest/ligeiro-guest.elf =="
-ligeiro /guest/ligeiro-guest.elf
+echo "== ligeiro --stats /guest/ligeiro-guest.elf =="
+ligeiro --stats /guest/ligeiro-guest.elf
+echo "(exit status $?)"
 echo
