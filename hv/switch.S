@@ -43,6 +43,22 @@
 	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
 	 (v) == 29 || (v) == 30)
 
+/*
+ * Load %ds, %es, %fs, %gs from four 8-byte slots at \mem (the rw page and
+ * the host page keep them in that order).  A selector load also resets the
+ * segment's base, so FS and GS bases must be written after this.
+ */
+.macro LOAD_SELECTORS mem
+	mov	\mem, %eax
+	mov	%eax, %ds
+	mov	8+\mem, %eax
+	mov	%eax, %es
+	mov	16+\mem, %eax
+	mov	%eax, %fs
+	mov	24+\mem, %eax
+	mov	%eax, %gs
+.endm
+
 /* wrmsr/rdmsr take the MSR in %ecx and the value in %edx:%eax. */
 .macro WRMSR_FROM msr, mem
 	movl	$\msr, %ecx
@@ -87,15 +103,7 @@ SYM_INNER_LABEL(ligeiro_switch, SYM_L_GLOBAL)
 	movq	%rax, %cr3
 	/* Only the guest's memory and the Switcher are mapped now. */
 
-	movl	RW_DS(%rdi), %eax
-	mov	%eax, %ds
-	movl	RW_ES(%rdi), %eax
-	mov	%eax, %es
-	movl	RW_FS(%rdi), %eax
-	mov	%eax, %fs
-	movl	RW_GS(%rdi), %eax
-	mov	%eax, %gs
-	/* Loading a selector reset the base; put the guest's back. */
+	LOAD_SELECTORS RW_DS(%rdi)
 	WRMSR_FROM MSR_FS_BASE, RW_FS_BASE(%rdi)
 	WRMSR_FROM MSR_GS_BASE, RW_GS_BASE(%rdi)
 
@@ -150,11 +158,11 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	mov	%ds, %eax
 	movq	%rax, RW_DS(%rbx)
 	mov	%es, %eax
-	movq	%rax, RW_ES(%rbx)
+	movq	%rax, 8+RW_DS(%rbx)
 	mov	%fs, %eax
-	movq	%rax, RW_FS(%rbx)
+	movq	%rax, 16+RW_DS(%rbx)
 	mov	%gs, %eax
-	movq	%rax, RW_GS(%rbx)
+	movq	%rax, 24+RW_DS(%rbx)
 	RDMSR_TO MSR_FS_BASE, RW_FS_BASE(%rbx)
 	RDMSR_TO MSR_GS_BASE, RW_GS_BASE(%rbx)
 
@@ -175,14 +183,7 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	 * still loaded: an NMI now comes to ligeiro_nmi, which never looks
 	 * at %gs, instead of to Linux, which would see a half-restored GS.
 	 */
-	movl	HOST_DS(%rbp), %eax
-	mov	%eax, %ds
-	movl	HOST_ES(%rbp), %eax
-	mov	%eax, %es
-	movl	HOST_FS(%rbp), %eax
-	mov	%eax, %fs
-	movl	HOST_GS(%rbp), %eax
-	mov	%eax, %gs
+	LOAD_SELECTORS HOST_DS(%rbp)
 	WRMSR_FROM MSR_FS_BASE, HOST_FS_BASE(%rbp)
 	WRMSR_FROM MSR_GS_BASE, HOST_GS_BASE(%rbp)
 	WRMSR_FROM MSR_KERNEL_GS_BASE, HOST_KGS_BASE(%rbp)

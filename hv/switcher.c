@@ -120,6 +120,9 @@ int switcher_init(void)
 	int cpu;
 
 	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.ds) != RW_DS);
+	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.gs) != RW_DS + 24);
+	BUILD_BUG_ON(offsetof(struct switcher_host, ds) != HOST_DS);
+	BUILD_BUG_ON(offsetof(struct switcher_host, gs) != HOST_DS + 24);
 	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.gs_base) != RW_GS_BASE);
 	BUILD_BUG_ON(offsetof(struct switcher_rw, regs) != RW_REGS);
 	BUILD_BUG_ON(sizeof(struct switcher_regs) != REGS_SIZE);

@@ -27,10 +27,7 @@
 
 /* struct switcher_rw, the guest-visible trap page */
 #define RW_NMI_PENDING	0
-#define RW_DS		8
-#define RW_ES		16
-#define RW_FS		24
-#define RW_GS		32
+#define RW_DS		8	/* then es, fs, gs: 8 bytes apart */
 #define RW_FS_BASE	40
 #define RW_GS_BASE	48
 #define REGS_SIZE	(22 * 8)
@@ -42,10 +39,7 @@
 #define HOST_CR4	16
 #define HOST_GUEST_CR3	24
 #define HOST_GUEST_CR4	32
-#define HOST_DS		40
-#define HOST_ES		48
-#define HOST_FS		56
-#define HOST_GS		64
+#define HOST_DS		40	/* then es, fs, gs: 8 bytes apart */
 #define HOST_FS_BASE	72
 #define HOST_GS_BASE	80
 #define HOST_KGS_BASE	88
