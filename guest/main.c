@@ -317,6 +317,30 @@ static void bench_nops(u64 n)
 }
 
 /*
+ * fpu=N: put N in %xmm0 and check after each of many hypercalls that it
+ * is still there.  Two guests pinned to one CPU with different N would
+ * see each other's value if the hypervisor mixed up their FPU states
+ * when Linux switches between their vCPU threads.
+ */
+#define FPU_ROUNDS	200000
+
+static void check_fpu(u64 n)
+{
+	u64 i, seen = n;
+
+	asm volatile("movq %0, %%xmm0" : : "r" (n));
+	for (i = 0; i < FPU_ROUNDS && seen == n; i++) {
+		hcall(LIGEIRO_HCALL_NOP, 0, 0);
+		asm volatile("movq %%xmm0, %0" : "=r" (seen));
+	}
+	if (seen != n)
+		result_fail("pv.fpu", "xmm0 was %#lx, now %#lx, after %lu calls",
+			    n, seen, i);
+	else
+		result_pass("pv.fpu", "xmm0=%#lx kept over %lu calls", n, i);
+}
+
+/*
  * hostile=<what>: what a guest must not get away with.  The hypervisor
  * must kill us for each; if we are still here afterwards, that is a bug.
  */
@@ -391,7 +415,8 @@ static bool parse_u64(const char *s, u64 *value)
 }
 
 /*
- * One command-line word.  Only nops= returns, so words after it run too.
+ * One command-line word.  Only nops= and fpu= return, so words after
+ * them run too.
  * exit= takes any u8, so a test can see the hypervisor refuse codes
  * above LIGEIRO_EXIT_GUEST_MAX.  spin never yields: killing the launcher
  * must still get us off the CPU.
@@ -411,6 +436,10 @@ static void run_word(const char *word, u64 mem_size)
 		pv_ops.shutdown(n);
 	if (parse_u64(param(word, "nops="), &n)) {
 		bench_nops(n);
+		return;
+	}
+	if (parse_u64(param(word, "fpu="), &n)) {
+		check_fpu(n);
 		return;
 	}
 	value = param(word, "hostile=");

@@ -134,21 +134,33 @@ static bool regs_sane(struct switcher_regs *r)
  */
 int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
+	int ret;
+
+	if (vm->done)
+		return -ESRCH;
+	/*
+	 * While we are here the thread's FPU state is the guest's: Linux
+	 * saves and restores it across preemption like any task's, and the
+	 * launcher's own SSE code between two runs cannot clobber it.
+	 */
+	fpu_swap_kvm_fpstate(&vm->fpu, true);
 	for (;;) {
-		if (vm->done)
-			return -ESRCH;
+		ret = -EINTR;
 		if (signal_pending(current))
-			return -EINTR;
+			break;
+		ret = 0;
 		if (!regs_sane(&vm->regs)) {
 			vm_kill(vm, exit, "corrupt guest state: cs 0x%llx ss 0x%llx rip 0x%llx",
 				vm->regs.cs, vm->regs.ss, vm->regs.rip);
-			return 0;
+			break;
 		}
 		cond_resched();
 
 		vm->stats.entries++;
 		switcher_run(vm);
 		if (handle_exit(vm, exit))
-			return 0;
+			break;
 	}
+	fpu_swap_kvm_fpstate(&vm->fpu, false);
+	return ret;
 }

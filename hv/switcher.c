@@ -301,7 +301,7 @@ void switcher_run(struct ligeiro_vm *vm)
 	int cpu;
 
 	local_irq_disable();
-	/* The guest's FPU state is the launcher's user state: load it. */
+	/* The guest's FPU state is in the thread's FPU (run.c): load it. */
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 

@@ -97,6 +97,8 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	if (err)
 		return err;
 	err = build_tables(vm);
+	if (!err && !fpu_alloc_guest_fpstate(&vm->fpu))
+		err = -ENOMEM;
 	if (err) {
 		vm_destroy(vm);
 		return err;
@@ -116,9 +118,11 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	return 0;
 }
 
-/** vm_destroy() - free the tables and unpin the memory of @vm. */
+/** vm_destroy() - free the tables, FPU state and memory of @vm. */
 void vm_destroy(struct ligeiro_vm *vm)
 {
+	if (vm->fpu.fpstate)
+		fpu_free_guest_fpstate(&vm->fpu);
 	pt_free(vm->root);
 	vm->root = NULL;
 	if (vm->pages) {

@@ -14,6 +14,7 @@
 #define LIGEIRO_VM_H
 
 #include <linux/mutex.h>
+#include <asm/fpu/api.h>
 #include <linux/mm_types.h>
 #include <linux/wait.h>
 
@@ -33,6 +34,7 @@
  * @segs: its data segments and FS/GS bases.
  * @cr2: the faulting address of the last page fault exit.
  * @shared_gpa: where the guest's struct ligeiro_shared is, or 0.
+ * @fpu: the guest's FPU/SSE state, apart from the launcher's own.
  * @stats: the counters of LIGEIRO_GET_STATS.
  */
 struct ligeiro_vm {
@@ -46,6 +48,7 @@ struct ligeiro_vm {
 	struct switcher_segs segs;
 	u64 cr2;
 	u64 shared_gpa;
+	struct fpu_guest fpu;
 	struct ligeiro_stats stats;
 };
 

@@ -18,7 +18,7 @@ CHECKS = [
     "ws.hostile_hcall", "ws.hostile_hcall_reason",
     "ws.hostile_badptr", "ws.hostile_badptr_reason",
     "ws.spinning", "ws.host_responsive", "ws.sigkill",
-    "ws.two_guests", "ws.two_guests_ran", "ws.migrated",
+    "ws.two_guests", "ws.two_guests_ran", "ws.migrated", "ws.fpu",
     "ws.cycles", "ws.no_leak_pins", "ws.no_leak", "ws.unload",
 ]
 

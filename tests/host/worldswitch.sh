@@ -103,7 +103,21 @@ ran_on_both() { echo "$1" | grep -qw 0 && echo "$1" | grep -qw 1; }
 ran_on_both "$cpus_a" && ran_on_both "$cpus_b"
 result ws.migrated $? "$moves moves; guest a seen on CPUs {$(echo $cpus_a | tr ' ' '\n' | sort -u | tr '\n' ' ')}"
 
-# 7. 200 create-run-destroy cycles leak nothing.  Pins are counted
+# 7. Two guests on one CPU keep their own FPU registers across the
+#    context switches Linux makes between their vCPU threads.
+taskset -c 1 ligeiro $G -- fpu=1111111111111111 >/tmp/fa.out 2>&1 &
+a=$!
+taskset -c 1 ligeiro $G -- fpu=2222222222222222 >/tmp/fb.out 2>&1 &
+b=$!
+wait $a
+sa=$?
+wait $b
+sb=$?
+cat /tmp/fa.out /tmp/fb.out | grep "RESULT pv.fpu" | sed 's/^RESULT/[fpu] RESULT/'
+check ws.fpu "statuses $sa and $sb" -- sh -c "test $sa = 0 -a $sb = 0 &&
+	grep -q 'RESULT pv.fpu PASS' /tmp/fa.out && grep -q 'RESULT pv.fpu PASS' /tmp/fb.out"
+
+# 8. 200 create-run-destroy cycles leak nothing.  Pins are counted
 #    exactly by the kernel (nr_foll_pin_*): none may remain.  Free memory
 #    counts the per-CPU free lists too (MemFree alone wobbles by
 #    megabytes as they fill and drain), after 20 warm-up runs fill the
