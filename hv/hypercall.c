@@ -12,7 +12,7 @@
  * Book: book/05-hypercalls-pvops.md.  run.c calls hypercall().
  */
 #include <linux/mm.h>
-#include <linux/sched/signal.h>
+#include <asm/tsc.h>
 
 #include "vm.h"
 
@@ -31,16 +31,8 @@ static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	vm->shared_gpa = gpa;
 	shared = vm_page_ptr(vm, gpa);
 	WRITE_ONCE(shared->switcher_addr, switcher_guest_addr());
+	WRITE_ONCE(shared->tsc_khz, tsc_khz);
 	return 0;
-}
-
-/* Sleep until a signal (guest interrupts arrive in a later chapter). */
-static void hcall_halt(void)
-{
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (!signal_pending(current))
-		schedule();
-	__set_current_state(TASK_RUNNING);
 }
 
 /* LAB(hypercall): begin */
@@ -76,7 +68,7 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		exit->console.len = r->rsi;
 		return 1;
 	case LIGEIRO_HCALL_HALT:
-		hcall_halt();
+		irq_halt(vm);
 		return 0;
 	case LIGEIRO_HCALL_SHUTDOWN:
 		if (r->rdi > LIGEIRO_EXIT_GUEST_MAX)
@@ -86,6 +78,27 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		exit->reason = LIGEIRO_RUN_SHUTDOWN;
 		exit->shutdown.code = r->rdi;
 		return 1;
+	case LIGEIRO_HCALL_LOAD_IDT:
+		return irq_load_idt(vm, exit, r->rdi);
+	case LIGEIRO_HCALL_SET_STACK:
+		if (r->rdi >= LOWER_HALF_END)
+			return vm_kill(vm, exit, "set_stack: 0x%llx is not in the guest's half",
+				       r->rdi);
+		vm->kstack = r->rdi;
+		return 0;
+	case LIGEIRO_HCALL_NEW_CR3:
+		return shadow_new_cr3(vm, exit, r->rdi);
+	case LIGEIRO_HCALL_INVLPG:
+		shadow_invalidate(vm, r->rdi);
+		return 0;
+	case LIGEIRO_HCALL_FLUSH:
+		/* run.c drained the batch on the way in */
+		if (r->rdi)
+			shadow_invalidate(vm, LIGEIRO_BATCH_ALL);
+		return 0;
+	case LIGEIRO_HCALL_SET_TIMER:
+		irq_set_timer(vm, r->rdi);
+		return 0;
 	}
 	return 0;
 }

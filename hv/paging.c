@@ -94,6 +94,19 @@ static void pt_free_level(u64 *table, int level)
 	free_page((unsigned long)table);
 }
 
+/** pt_free_lower() - free the lower half's tables: forget the guest's. */
+void pt_free_lower(u64 *root)
+{
+	int i;
+
+	for (i = 0; i < PT_ENTRIES / 2; i++) {
+		if (root[i] & _PAGE_PRESENT)
+			pt_free_level(__va(root[i] & PTE_PFN_MASK),
+				      PT_LEVELS - 1);
+		root[i] = 0;
+	}
+}
+
 /** pt_free() - free every table of the tree rooted at @root. */
 void pt_free(u64 *root)
 {

@@ -4,12 +4,16 @@
  *
  * The launcher's thread calls LIGEIRO_RUN and stays here, going in and out
  * of the guest, until something needs the launcher: console output, the
- * end of the guest, or a signal.  Every exit is one of three things:
+ * end of the guest, or a signal.  Every exit is one of these:
  *
  *   a host interrupt   switcher.c already gave it back to Linux; go on;
  *   a hypercall        hypercall.c serves it;
- *   a guest fault      there is no guest IDT to reflect it to yet, so
- *                      the guest dies, and the launcher prints why.
+ *   a page fault       shadow.c fills in the shadow tables, or finds the
+ *                      fault is the guest's own;
+ *   a guest fault      delivered to the guest's own handler
+ *                      (interrupts.c); before the guest has an IDT, or
+ *                      for what a paravirtual kernel must never do, the
+ *                      guest dies, and the launcher prints why.
  *
  * Between two entries we are an ordinary kernel thread: a pending signal
  * ends the ioctl (so even a guest spinning with interrupts virtually off
@@ -91,11 +95,36 @@ static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		       name, r->vector, r->rip, r->error);
 }
 
+/*
+ * A fault of the guest's.  A paravirtual kernel never executes a
+ * privileged instruction, so a #GP at ring 1 is a bug and fatal; the
+ * upper half is ours.  Anything else goes to the guest's handler once it
+ * has one, as it would on real hardware.
+ */
+static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	struct switcher_regs *r = &vm->regs;
+	int fixed;
+
+	if (r->vector == X86_TRAP_PF && vm->cr2 < LOWER_HALF_END &&
+	    (r->cs & 3)) {
+		fixed = shadow_fault(vm, exit);
+		if (fixed >= 0)
+			return fixed;
+	}
+	if (!vm->idt_gpa || (r->cs & 3) == 0 || r->vector == X86_TRAP_DF ||
+	    (r->vector == X86_TRAP_GP && (r->cs & 3) == 1) ||
+	    (r->vector == X86_TRAP_PF && vm->cr2 >= LOWER_HALF_END))
+		return guest_fault(vm, exit);
+	return irq_reflect(vm, exit);
+}
+
 /* Decide what an exit means: 0 to re-enter, 1 to return to the launcher. */
 static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
 	u64 vector = vm->regs.vector;
 
+	shadow_drain(vm);
 	if (vector >= FIRST_EXTERNAL_VECTOR || vector == X86_TRAP_NMI ||
 	    vector == X86_TRAP_MC) {
 		vm->stats.exits[LIGEIRO_STAT_INTERRUPT]++;
@@ -106,7 +135,7 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		return hypercall(vm, exit);
 	}
 	vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
-	return guest_fault(vm, exit);
+	return exception(vm, exit);
 }
 
 /*
@@ -117,8 +146,10 @@ static bool regs_sane(struct switcher_regs *r)
 {
 	r->rflags = (r->rflags | X86_EFLAGS_IF | X86_EFLAGS_FIXED) &
 		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT);
+	/* From ring 3 through a gate the CPU leaves a null SS (RPL 1). */
 	if (r->cs == LIGEIRO_GUEST_KERNEL_CS)
-		return r->ss == LIGEIRO_GUEST_KERNEL_DS && r->rip < TASK_SIZE_MAX;
+		return (r->ss == LIGEIRO_GUEST_KERNEL_DS || r->ss == 1) &&
+		       r->rip < TASK_SIZE_MAX;
 	if (r->cs == LIGEIRO_GUEST_USER_CS)
 		return r->ss == LIGEIRO_GUEST_USER_DS && r->rip < TASK_SIZE_MAX;
 	return false;
@@ -155,6 +186,8 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 			break;
 		}
 		cond_resched();
+		if (irq_deliver(vm, exit))
+			break;
 
 		vm->stats.entries++;
 		switcher_run(vm);

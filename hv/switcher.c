@@ -4,9 +4,9 @@
  *
  * switch.S does what only assembly can; this file does the rest:
  *
- *  - at module load, it builds the Switcher's pages: one IDT shared by
- *    all CPUs, whose every gate leads to a stub in switch.S, and for
- *    each CPU a GDT with a TSS, a trap page and a host page (switcher.h);
+ *  - at module load, it builds the Switcher's pages: for each CPU an IDT
+ *    whose every gate leads to a stub in switch.S, a GDT with a TSS, a
+ *    trap page and a host page (switcher.h);
  *  - for each guest, it maps the Switcher into the upper half of the
  *    guest's page tables, at the addresses the host uses too;
  *  - for each run, with interrupts off, it saves what switch.S does not
@@ -30,11 +30,12 @@
 
 #include "vm.h"
 
-/* Each CPU's three pages, after the shared IDT page. */
-#define SLOT_PAGES	3
+/* Each CPU's four pages; the host page must follow the rw page. */
+#define SLOT_PAGES	4
 #define SLOT_GDT	0
-#define SLOT_RW		1
-#define SLOT_HOST	2
+#define SLOT_IDT	1
+#define SLOT_RW		2
+#define SLOT_HOST	3
 
 /* Guest-side page protections: supervisor-only, and nothing W+X. */
 #define MAP_TEXT	(_PAGE_PRESENT | _PAGE_ACCESSED)
@@ -50,14 +51,9 @@ static struct page **pages;
 static unsigned int npages;
 static void *region;		/* all of them, mapped in the host */
 
-static gate_desc *switcher_idt(void)
-{
-	return region;
-}
-
 static void *slot(int cpu, int which)
 {
-	return region + (1 + cpu * SLOT_PAGES + which) * PAGE_SIZE;
+	return region + (cpu * SLOT_PAGES + which) * PAGE_SIZE;
 }
 
 /*
@@ -98,19 +94,28 @@ static void setup_gdt(struct switcher_gdt *g, struct switcher_rw *rw, int cpu)
 	g->tss.io_bitmap_base = sizeof(g->tss);
 }
 
-static void setup_idt(void)
+/* Gate @v of our IDT: into switch.S's stub for @v. */
+static void stub_gate(gate_desc *g, int v)
+{
+	unsigned long stub = (unsigned long)ligeiro_stubs +
+			     v * SWITCHER_STUB_SIZE;
+	/*
+	 * Only the guest kernel may make a hypercall; int3 and into work
+	 * from anywhere, as on Linux; any other `int n` from the guest is a
+	 * #GP, so an exit on an interrupt vector is always a real interrupt.
+	 */
+	int dpl = v == LIGEIRO_HCALL_VECTOR ? 1 :
+		  v == X86_TRAP_BP || v == X86_TRAP_OF ? 3 : 0;
+
+	pack_gate(g, GATE_INTERRUPT, stub, dpl, 0, __KERNEL_CS);
+}
+
+static void setup_idt(gate_desc *idt)
 {
 	int v;
 
-	for (v = 0; v < IDT_ENTRIES; v++) {
-		unsigned long stub = (unsigned long)ligeiro_stubs +
-				     v * SWITCHER_STUB_SIZE;
-		/* Only the guest kernel may make a hypercall. */
-		int dpl = v == LIGEIRO_HCALL_VECTOR ? 1 : 0;
-
-		pack_gate(&switcher_idt()[v], GATE_INTERRUPT, stub, dpl, 0,
-			  __KERNEL_CS);
-	}
+	for (v = 0; v < IDT_ENTRIES; v++)
+		stub_gate(&idt[v], v);
 }
 
 /** switcher_init() - build the Switcher's pages; called at module load. */
@@ -137,7 +142,7 @@ int switcher_init(void)
 	BUILD_BUG_ON(IDT_ENTRIES * sizeof(gate_desc) != PAGE_SIZE);
 	BUILD_BUG_ON(LIGEIRO_HCALL_VECTOR >= FIRST_EXTERNAL_VECTOR);
 
-	npages = 1 + nr_cpu_ids * SLOT_PAGES;
+	npages = nr_cpu_ids * SLOT_PAGES;
 	pages = kcalloc(npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
@@ -150,16 +155,16 @@ int switcher_init(void)
 	if (!region)
 		goto fail;
 
-	setup_idt();
 	for_each_possible_cpu(cpu) {
 		struct switcher_gdt *g = slot(cpu, SLOT_GDT);
 		struct switcher_host *host = slot(cpu, SLOT_HOST);
 
 		setup_gdt(g, slot(cpu, SLOT_RW), cpu);
+		setup_idt(slot(cpu, SLOT_IDT));
 		host->guest_gdt.size = sizeof(g->gdt) - 1;
 		host->guest_gdt.address = (unsigned long)g->gdt;
 		host->guest_idt.size = IDT_ENTRIES * sizeof(gate_desc) - 1;
-		host->guest_idt.address = (unsigned long)switcher_idt();
+		host->guest_idt.address = (unsigned long)slot(cpu, SLOT_IDT);
 	}
 	return 0;
 fail:
@@ -182,27 +187,27 @@ void switcher_exit(void)
 	region = NULL;
 }
 
-/** switcher_guest_addr() - where the guest sees the read-only IDT page. */
+/** switcher_guest_addr() - a read-only Switcher page every guest sees. */
 unsigned long switcher_guest_addr(void)
 {
-	return (unsigned long)switcher_idt();
+	return (unsigned long)ligeiro_switcher_start;
 }
 
 /**
  * switcher_map() - put the Switcher into a guest's upper half.
  * @root: the guest's PML4.
  *
- * The text and the IDT are mapped now.  Each CPU's GDT and trap page get
- * their tables now but their entries only when the guest runs on that
- * CPU (switcher_map_cpu()), so no guest ever sees another's registers,
- * and switching CPUs with interrupts off needs no allocation.
+ * The text is mapped now.  Each CPU's GDT, IDT and trap page get their
+ * tables now but their entries only when the guest runs on that CPU
+ * (switcher_map_cpu()), so no guest ever sees another's registers, and
+ * switching CPUs with interrupts off needs no allocation.
  *
  * Return: 0 or -ENOMEM.
  */
 int switcher_map(u64 *root)
 {
 	unsigned long va;
-	int cpu, err;
+	int cpu, err, which;
 
 	for (va = (unsigned long)ligeiro_switcher_start;
 	     va < (unsigned long)ligeiro_switcher_end; va += PAGE_SIZE) {
@@ -211,38 +216,51 @@ int switcher_map(u64 *root)
 		if (err)
 			return err;
 	}
-	err = pt_map(root, (unsigned long)switcher_idt(),
-		     page_to_pfn(pages[0]), MAP_RO);
 	for_each_possible_cpu(cpu) {
-		if (!err && !pt_entry(root, (unsigned long)slot(cpu, SLOT_GDT),
-				      true))
-			err = -ENOMEM;
-		if (!err && !pt_entry(root, (unsigned long)slot(cpu, SLOT_RW),
-				      true))
-			err = -ENOMEM;
+		for (which = SLOT_GDT; which <= SLOT_RW; which++)
+			if (!pt_entry(root, (unsigned long)slot(cpu, which), true))
+				return -ENOMEM;
 	}
-	return err;
+	return 0;
 }
 
 static unsigned long slot_pfn(int cpu, int which)
 {
-	return page_to_pfn(pages[1 + cpu * SLOT_PAGES + which]);
+	return page_to_pfn(pages[cpu * SLOT_PAGES + which]);
 }
 
-/* Lend this CPU's Switcher pages to @vm, taking back the last CPU's. */
-static void switcher_map_cpu(struct ligeiro_vm *vm, int cpu)
+/* Lend this CPU's Switcher pages to root @r, taking back the last CPU's. */
+static void switcher_map_cpu(struct shadow_root *r, int cpu)
 {
-	if (vm->cpu >= 0) {
-		*pt_entry(vm->root, (unsigned long)slot(vm->cpu, SLOT_GDT),
-			  false) = 0;
-		*pt_entry(vm->root, (unsigned long)slot(vm->cpu, SLOT_RW),
-			  false) = 0;
+	static const u64 prot[] = {
+		[SLOT_GDT] = MAP_RO, [SLOT_IDT] = MAP_RO, [SLOT_RW] = MAP_RW,
+	};
+	int which;
+
+	for (which = SLOT_GDT; which <= SLOT_RW; which++) {
+		if (r->cpu >= 0)
+			*pt_entry(r->pml4, (unsigned long)slot(r->cpu, which),
+				  false) = 0;
+		*pt_entry(r->pml4, (unsigned long)slot(cpu, which), false) =
+			((u64)slot_pfn(cpu, which) << PAGE_SHIFT) | prot[which];
 	}
-	*pt_entry(vm->root, (unsigned long)slot(cpu, SLOT_GDT), false) =
-		((u64)slot_pfn(cpu, SLOT_GDT) << PAGE_SHIFT) | MAP_RO;
-	*pt_entry(vm->root, (unsigned long)slot(cpu, SLOT_RW), false) =
-		((u64)slot_pfn(cpu, SLOT_RW) << PAGE_SHIFT) | MAP_RW;
-	vm->cpu = cpu;
+	r->cpu = cpu;
+}
+
+/*
+ * The parts of this CPU's tables that belong to the guest: the stack
+ * for traps from ring 3 and the direct system-call gate.
+ */
+static void lend_cpu(struct ligeiro_vm *vm, struct switcher_gdt *g,
+		     gate_desc *idt)
+{
+	gate_desc *g80 = &idt[LIGEIRO_SYSCALL_VECTOR];
+
+	g->tss.sp1 = vm->kstack;
+	if (vm->syscall_gate.bits.p)
+		*g80 = vm->syscall_gate;
+	else if (g80->segment != __KERNEL_CS)
+		stub_gate(g80, LIGEIRO_SYSCALL_VECTOR);	/* another guest's */
 }
 
 /* What the Switcher's assembly does not save: taken with rdmsr/str. */
@@ -250,7 +268,7 @@ static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
 {
 	host->cr3 = __native_read_cr3();
 	host->cr4 = __read_cr4();
-	host->guest_cr3 = __pa(vm->root);
+	host->guest_cr3 = __pa(vm->cur->pml4);
 	host->guest_cr4 = host->cr4 & ~GUEST_CR4_OFF;
 	native_store_gdt(&host->gdt);
 	store_idt(&host->idt);
@@ -309,8 +327,9 @@ void switcher_run(struct ligeiro_vm *vm)
 	g = slot(cpu, SLOT_GDT);
 	rw = slot(cpu, SLOT_RW);
 	host = slot(cpu, SLOT_HOST);
-	if (vm->cpu != cpu)
-		switcher_map_cpu(vm, cpu);
+	if (vm->cur->cpu != cpu)
+		switcher_map_cpu(vm->cur, cpu);
+	lend_cpu(vm, g, slot(cpu, SLOT_IDT));
 	rw->regs = vm->regs;
 	rw->segs = vm->segs;
 	g->gdt[SWITCHER_TSS_ENTRY].type = DESC_TSS;	/* not busy: ltr */

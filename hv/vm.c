@@ -7,8 +7,9 @@
  * the guest image and prints the guest's console).  We pin its pages once
  * at creation, so they can neither move nor be swapped while the guest's
  * page tables point at them, and unpin them when the file is closed.
- * Then we build the guest's page tables: guest memory identity-mapped in
- * the lower half, the Switcher in the upper half.
+ * Its page tables start as an empty shadow root (shadow.c) in which guest
+ * memory appears identity-mapped, page by page, as the guest touches it,
+ * until the guest loads tables of its own.
  *
  * Book: book/04-world-switch.md.  Read paging.c for the tables.
  */
@@ -17,9 +18,6 @@
 
 #include "vm.h"
 
-/* The guest's own memory: kernel pages, writable and executable. */
-#define MAP_GUEST_RAM	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
-			 _PAGE_DIRTY)
 /* A sane bound: the guest identity-maps its memory below 4 GiB. */
 #define VM_MEM_MAX	(4ULL << 30)
 
@@ -62,25 +60,8 @@ static int pin_memory(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	return pinned < 0 ? pinned : -EFAULT;
 }
 
-static int build_tables(struct ligeiro_vm *vm)
-{
-	unsigned long i;
-	int err;
-
-	vm->root = pt_alloc();
-	if (!vm->root)
-		return -ENOMEM;
-	for (i = 0; i < vm->npages; i++) {
-		err = pt_map(vm->root, i << PAGE_SHIFT,
-			     page_to_pfn(vm->pages[i]), MAP_GUEST_RAM);
-		if (err)
-			return err;
-	}
-	return switcher_map(vm->root);
-}
-
 /**
- * vm_create() - LIGEIRO_CREATE_VM: pin memory, build tables, set registers.
+ * vm_create() - LIGEIRO_CREATE_VM: pin memory, a first root, registers.
  * @vm: a VM not yet created.
  * @c: the launcher's request, already copied in.
  *
@@ -96,7 +77,8 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	err = pin_memory(vm, c);
 	if (err)
 		return err;
-	err = build_tables(vm);
+	irq_init(vm);
+	err = shadow_init(vm);
 	if (!err && !fpu_alloc_guest_fpstate(&vm->fpu))
 		err = -ENOMEM;
 	if (err) {
@@ -113,7 +95,6 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	memset(&vm->segs, 0, sizeof(vm->segs));
 	vm->segs.ds = LIGEIRO_GUEST_KERNEL_DS;
 	vm->segs.es = LIGEIRO_GUEST_KERNEL_DS;
-	vm->cpu = -1;
 	vm->created = true;
 	return 0;
 }
@@ -121,14 +102,14 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 /** vm_destroy() - free the tables, FPU state and memory of @vm. */
 void vm_destroy(struct ligeiro_vm *vm)
 {
+	if (!vm->pages)
+		return;
+	hrtimer_cancel(&vm->timer);
 	if (vm->fpu.fpstate)
 		fpu_free_guest_fpstate(&vm->fpu);
-	pt_free(vm->root);
-	vm->root = NULL;
-	if (vm->pages) {
-		unpin_user_pages_dirty_lock(vm->pages, vm->npages, true);
-		kvfree(vm->pages);
-		vm->pages = NULL;
-	}
+	shadow_destroy(vm);
+	unpin_user_pages_dirty_lock(vm->pages, vm->npages, true);
+	kvfree(vm->pages);
+	vm->pages = NULL;
 	vm->created = false;
 }

@@ -13,6 +13,7 @@
 #ifndef LIGEIRO_VM_H
 #define LIGEIRO_VM_H
 
+#include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <asm/fpu/api.h>
 #include <linux/mm_types.h>
@@ -21,6 +22,28 @@
 #include "ligeiro.h"
 #include "switcher.h"
 
+/* How many address spaces keep their shadow tables (lguest's pgdirs). */
+#define SHADOW_ROOTS	4
+#define LOWER_HALF_END	(1ULL << 47)	/* the guest's half ends here */
+/* The guest-CR3 key of the root we build at creation, before the guest
+ * has page tables of its own: guest memory identity-mapped. */
+#define SHADOW_IDENTITY	(~0ULL)
+
+/**
+ * struct shadow_root - one address space's shadow page tables.
+ * @pml4: our PML4: the lower half shadows the guest's, the upper half
+ *	holds the Switcher.
+ * @gcr3: the guest-physical address of the guest's PML4 it shadows.
+ * @cpu: the CPU whose Switcher pages are mapped in it, or -1.
+ * @used: when it was last loaded (for eviction).
+ */
+struct shadow_root {
+	u64 *pml4;
+	u64 gcr3;
+	int cpu;
+	u64 used;
+};
+
 /**
  * struct ligeiro_vm - everything the hypervisor knows about one guest.
  * @lock: one LIGEIRO_RUN at a time.
@@ -28,12 +51,20 @@
  * @done: the guest shut down or was killed; it will not run again.
  * @pages: the pinned pages of guest-physical memory, in order.
  * @npages: how many.
- * @root: the top of the guest's page tables (a PML4), ours.
- * @cpu: the CPU whose Switcher pages are mapped in @root, or -1.
+ * @roots: the cache of shadow roots; @cur is the one in use.
+ * @cur: the current address space.
+ * @loads: a clock for @roots' @used.
  * @regs: the guest's registers while it is not running.
  * @segs: its data segments and FS/GS bases.
  * @cr2: the faulting address of the last page fault exit.
  * @shared_gpa: where the guest's struct ligeiro_shared is, or 0.
+ * @idt_gpa: where the guest's IDT is (HCALL_LOAD_IDT), or 0: until then
+ *	every guest fault is fatal.
+ * @kstack: the guest kernel's stack for traps from ring 3.
+ * @syscall_gate: the direct gate for `int $0x80`, or all zero.
+ * @pending: interrupts waiting for the guest (bit n: vector 0x20 + n).
+ * @timer: the guest's one-shot timer.
+ * @wq: where HCALL_HALT sleeps.
  * @fpu: the guest's FPU/SSE state, apart from the launcher's own.
  * @stats: the counters of LIGEIRO_GET_STATS.
  */
@@ -42,12 +73,19 @@ struct ligeiro_vm {
 	bool created, done;
 	struct page **pages;
 	unsigned long npages;
-	u64 *root;
-	int cpu;
+	struct shadow_root roots[SHADOW_ROOTS];
+	struct shadow_root *cur;
+	u64 loads;
 	struct switcher_regs regs;
 	struct switcher_segs segs;
 	u64 cr2;
 	u64 shared_gpa;
+	u64 idt_gpa;
+	u64 kstack;
+	gate_desc syscall_gate;
+	unsigned long pending;
+	struct hrtimer timer;
+	wait_queue_head_t wq;
 	struct fpu_guest fpu;
 	struct ligeiro_stats stats;
 };
@@ -63,6 +101,8 @@ static inline bool vm_range_ok(const struct ligeiro_vm *vm, u64 gpa, u64 len)
 	return gpa <= vm_mem_size(vm) && len <= vm_mem_size(vm) - gpa;
 }
 
+static inline struct ligeiro_shared *vm_shared(struct ligeiro_vm *vm);
+
 /* vm.c */
 int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c);
 void vm_destroy(struct ligeiro_vm *vm);
@@ -72,7 +112,26 @@ void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa);
 u64 *pt_alloc(void);
 u64 *pt_entry(u64 *root, unsigned long va, bool alloc);
 int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags);
+void pt_free_lower(u64 *root);
 void pt_free(u64 *root);
+
+/* shadow.c */
+int shadow_init(struct ligeiro_vm *vm);
+void shadow_destroy(struct ligeiro_vm *vm);
+int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3);
+void shadow_invalidate(struct ligeiro_vm *vm, u64 va);
+void shadow_drain(struct ligeiro_vm *vm);
+int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+		u64 value);
+
+/* interrupts.c */
+void irq_init(struct ligeiro_vm *vm);
+int irq_reflect(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+int irq_load_idt(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa);
+void irq_set_timer(struct ligeiro_vm *vm, u64 ns);
+void irq_halt(struct ligeiro_vm *vm);
 
 /* switcher.c */
 int switcher_init(void);
@@ -88,5 +147,11 @@ int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 
 /* hypercall.c */
 int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+
+/* The shared page, once registered (a whole page of guest memory). */
+static inline struct ligeiro_shared *vm_shared(struct ligeiro_vm *vm)
+{
+	return vm->shared_gpa ? vm_page_ptr(vm, vm->shared_gpa) : NULL;
+}
 
 #endif /* LIGEIRO_VM_H */

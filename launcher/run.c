@@ -87,6 +87,12 @@ static const char *const hcall_names[LIGEIRO_HCALL_COUNT] = {
 	[LIGEIRO_HCALL_CONSOLE]		= "console",
 	[LIGEIRO_HCALL_HALT]		= "halt",
 	[LIGEIRO_HCALL_SHUTDOWN]	= "shutdown",
+	[LIGEIRO_HCALL_LOAD_IDT]	= "load_idt",
+	[LIGEIRO_HCALL_SET_STACK]	= "set_stack",
+	[LIGEIRO_HCALL_NEW_CR3]		= "new_cr3",
+	[LIGEIRO_HCALL_INVLPG]		= "invlpg",
+	[LIGEIRO_HCALL_FLUSH]		= "flush",
+	[LIGEIRO_HCALL_SET_TIMER]	= "set_timer",
 };
 
 static void print_counters(const char *group, const char *const *names,
@@ -111,6 +117,11 @@ static int print_stats(int fd)
 	print_counters("exit", exit_names, st.exits, LIGEIRO_STAT_COUNT);
 	print_counters("hcall", hcall_names, st.hypercalls,
 		       LIGEIRO_HCALL_COUNT);
+	fprintf(stderr, STATS "shadow_faults %llu\n" STATS "reflected %llu\n"
+		STATS "injected %llu\n" STATS "cr3_loads %llu\n"
+		STATS "cr3_hits %llu\n" STATS "batched %llu\n",
+		st.shadow_faults, st.reflected, st.injected, st.cr3_loads,
+		st.cr3_hits, st.batched);
 	return 0;
 }
 

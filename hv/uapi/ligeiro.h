@@ -28,7 +28,7 @@
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	2
+#define LIGEIRO_ABI_VERSION	3
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -124,21 +124,57 @@ struct ligeiro_exit {
 #define LIGEIRO_HCALL_CONSOLE	2	/* rdi: gpa, rsi: length of the text */
 #define LIGEIRO_HCALL_HALT	3	/* sleep until an interrupt or a signal */
 #define LIGEIRO_HCALL_SHUTDOWN	4	/* rdi: exit code, 0..EXIT_GUEST_MAX */
-#define LIGEIRO_HCALL_COUNT	5
+#define LIGEIRO_HCALL_LOAD_IDT	5	/* rdi: gpa of the guest's 256-gate IDT */
+#define LIGEIRO_HCALL_SET_STACK	6	/* rdi: kernel stack top for ring 3 traps */
+#define LIGEIRO_HCALL_NEW_CR3	7	/* rdi: gpa of a PML4: a new address space */
+#define LIGEIRO_HCALL_INVLPG	8	/* rdi: a virtual address whose PTE changed */
+#define LIGEIRO_HCALL_FLUSH	9	/* drain the batch; rdi = 1: forget all */
+#define LIGEIRO_HCALL_SET_TIMER	10	/* rdi: nanoseconds from now; 0 cancels */
+#define LIGEIRO_HCALL_COUNT	11
+
+/*
+ * Interrupts and exceptions reach the guest through the IDT it loaded
+ * with HCALL_LOAD_IDT (64-bit gates, handlers at guest-virtual addresses),
+ * as the CPU would deliver them to a ring-1 kernel: the hypervisor pushes
+ * ss, rsp, rflags, cs, rip (and an error code where the CPU would) on the
+ * guest's stack -- the SET_STACK stack if the guest was at ring 3, else
+ * its current one, 16-byte aligned -- and jumps to the handler at ring 1.
+ * The pushed RFLAGS.IF is the *virtual* interrupt flag; an interrupt gate
+ * clears irq_enabled, a trap gate leaves it.  The guest returns with
+ * iretq, restoring irq_enabled from the frame first.  Gate 0x80, if its
+ * DPL is 3, becomes a direct trap gate: ring 3's `int $0x80` reaches the
+ * guest kernel without any exit.
+ */
+#define LIGEIRO_TIMER_VECTOR	0x20	/* the one-shot timer's interrupt */
+#define LIGEIRO_BATCH_MAX	256
+#define LIGEIRO_BATCH_ALL	(~0ULL)	/* in batch[]: forget every mapping */
 
 /**
  * struct ligeiro_shared - the page the guest registers with HCALL_INIT.
  * @irq_enabled: the guest's virtual interrupt flag (it never clears the
- *	real one: ring 1 cannot).
+ *	real one: ring 1 cannot).  When the guest sets it while @irq_pending
+ *	is non-zero it makes any hypercall (NOP) to have them delivered.
  * @switcher_addr: filled in by the hypervisor: the guest-virtual address
  *	of the Switcher's read-only page.  The guest could find it anyway,
  *	it is mapped in its address space; tests use it to prove that
  *	writing there gets the guest killed.
+ * @irq_pending: bit n set: interrupt vector LIGEIRO_TIMER_VECTOR + n is
+ *	waiting for irq_enabled.  Set and cleared by the hypervisor.
+ * @cr2: the faulting address of the page fault being delivered.
+ * @tsc_khz: filled in by the hypervisor: TSC ticks per millisecond.
+ * @batch_count: how many entries of @batch are queued.
+ * @batch: virtual addresses whose page-table entries the guest changed
+ *	(or LIGEIRO_BATCH_ALL); drained at the next exit of any kind.
  */
 #ifndef __ASSEMBLER__
 struct ligeiro_shared {
 	__u64 irq_enabled;
 	__u64 switcher_addr;
+	__u64 irq_pending;
+	__u64 cr2;
+	__u64 tsc_khz;
+	__u64 batch_count;
+	__u64 batch[LIGEIRO_BATCH_MAX];
 };
 #endif
 
@@ -183,12 +219,25 @@ struct ligeiro_boot {
  * @exits: exits by reason (LIGEIRO_STAT_*).
  * @hypercalls: hypercalls by number (LIGEIRO_HCALL_*); unknown numbers
  *	kill the guest and are not counted here.
+ * @shadow_faults: page faults the hypervisor resolved by filling in a
+ *	shadow page-table entry (the guest never saw them).
+ * @reflected: exceptions delivered to the guest's own handlers.
+ * @injected: interrupts delivered to the guest.
+ * @cr3_loads: address-space switches (HCALL_NEW_CR3).
+ * @cr3_hits: of those, how many found their shadow root in the cache.
+ * @batched: page-table updates drained from the batch.
  */
 #ifndef __ASSEMBLER__
 struct ligeiro_stats {
 	__u64 entries;
 	__u64 exits[LIGEIRO_STAT_COUNT];
 	__u64 hypercalls[LIGEIRO_HCALL_COUNT];
+	__u64 shadow_faults;
+	__u64 reflected;
+	__u64 injected;
+	__u64 cr3_loads;
+	__u64 cr3_hits;
+	__u64 batched;
 };
 #endif
 #define LIGEIRO_GET_STATS	_IOR(LIGEIRO_IOCTL_TYPE, 0x03, struct ligeiro_stats)

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow.c - shadow paging: the guest's page tables, as the CPU sees them.
+ *
+ * The guest keeps ordinary 4-level page tables in its own memory and tells
+ * us (HCALL_NEW_CR3) when it switches to another set.  The CPU never walks
+ * them: it walks a *shadow* tree of ours, which starts empty and fills in
+ * one entry per page fault.  On a fault we walk the guest's tables the way
+ * the MMU would, and either the guest's tables allow the access -- then we
+ * write the shadow entry that maps the same guest page with the same
+ * rights, and the guest never knows -- or they do not, and the fault is
+ * the guest's own: we reflect it to its handler (interrupts.c).
+ *
+ * We keep the guest's accessed and dirty bits as the MMU would: a walk
+ * sets A in every entry it uses, and a page is mapped read-only in the
+ * shadow until the first write, which faults, sets D, and maps it
+ * writable.  The guest changes its tables with plain writes and then
+ * tells us which addresses changed (HCALL_INVLPG, or the batch in the
+ * shared page, drained at the next exit); we simply drop those shadow
+ * entries and let faults fill them again.
+ *
+ * Every shadow entry points at a pinned page of guest memory, and we walk
+ * only tables inside guest memory: a guest whose tables point elsewhere,
+ * try to map the upper half, or loop, is killed.  A few recent address
+ * spaces keep their shadow roots (lguest's "pgdir" cache), so switching
+ * back to a process does not start from an empty tree.
+ *
+ * Book: book/06-shadow-paging.md works through one fault in detail.
+ */
+#include <linux/mm.h>
+#include <asm/trap_pf.h>
+
+#include "vm.h"
+
+#define PT_INDEX(va, level)	(((va) >> (12 + 9 * ((level) - 1))) & 511)
+
+/* Guest-physical u64 at @gpa (8-aligned, checked by the caller). */
+static u64 *guest_u64(struct ligeiro_vm *vm, u64 gpa)
+{
+	return vm_page_ptr(vm, gpa);
+}
+
+/**
+ * struct walk - what a walk of the guest's tables found.
+ * @gpa: the guest-physical address @va maps to (page-aligned).
+ * @leaf: the guest's entry that maps it (to set its dirty bit).
+ * @write, @user, @nx: the rights of the whole path.
+ * @present: false if some level was not present (a genuine fault).
+ */
+struct walk {
+	u64 gpa;
+	u64 *leaf;
+	bool write, user, nx, present;
+};
+
+/*
+ * Walk the guest's tables for @va as the MMU would.  Returns 0, or 1
+ * with @exit filled in when the tables are hostile and the guest dies.
+ */
+static int walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+		struct walk *w)
+{
+	u64 tables[4], table = vm->cur->gcr3;
+	int level, i;
+
+	*w = (struct walk){ .write = true, .user = true };
+	if (table == SHADOW_IDENTITY) {	/* no guest tables yet */
+		w->gpa = va & PAGE_MASK;
+		w->present = vm_range_ok(vm, w->gpa, PAGE_SIZE);
+		w->user = false;
+		return 0;
+	}
+	for (level = 4; level >= 1; level--) {
+		u64 *e, entry;
+
+		if (!vm_range_ok(vm, table, PAGE_SIZE))
+			return vm_kill(vm, exit, "guest page table at 0x%llx is outside guest memory",
+				       table);
+		for (i = 4; i > level; i--)
+			if (tables[i - 1] == table)
+				return vm_kill(vm, exit, "guest page tables loop: the level-%d table at 0x%llx is also at level %d",
+					       level, table, i);
+		tables[level - 1] = table;
+
+		e = guest_u64(vm, table + PT_INDEX(va, level) * 8);
+		entry = READ_ONCE(*e);
+		if (!(entry & _PAGE_PRESENT))
+			return 0;
+		w->write &= !!(entry & _PAGE_RW);
+		w->user &= !!(entry & _PAGE_USER);
+		w->nx |= !!(entry & _PAGE_NX);
+		if (!(entry & _PAGE_ACCESSED))
+			WRITE_ONCE(*e, entry | _PAGE_ACCESSED);
+		table = entry & PTE_PFN_MASK;
+		if (level == 1 || (level <= 3 && entry & _PAGE_PSE)) {
+			/* a leaf: 4 KiB, or a 2 MiB / 1 GiB page */
+			u64 span = 1ULL << (12 + 9 * (level - 1));
+
+			if (level > 1)
+				table &= ~(span - 1);
+			w->gpa = table + (va & (span - 1) & PAGE_MASK);
+			w->leaf = e;
+			w->present = true;
+			if (!vm_range_ok(vm, w->gpa, PAGE_SIZE))
+				return vm_kill(vm, exit, "guest maps 0x%llx to 0x%llx, outside guest memory",
+					       va, w->gpa);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Write the shadow entry for @va from walk @w; 0 or 1 (out of memory). */
+static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		      u64 va, struct walk *w, bool dirty)
+{
+	u64 pte = ((u64)page_to_pfn(vm->pages[w->gpa >> PAGE_SHIFT]) <<
+		   PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED;
+	u64 *e;
+
+	if (w->write && dirty)
+		pte |= _PAGE_RW | _PAGE_DIRTY;
+	if (w->user)
+		pte |= _PAGE_USER;
+	if (w->nx)
+		pte |= _PAGE_NX;
+	e = pt_entry(vm->cur->pml4, va, true);
+	if (!e)
+		return vm_kill(vm, exit, "out of memory for shadow page tables");
+	*e = pte;	/* never _PAGE_GLOBAL, protection key 0 */
+	return 0;
+}
+
+/* LAB(shadow_fault): begin */
+/**
+ * shadow_fault() - a page fault in the guest: ours to fix, or the guest's?
+ * @vm: the guest; @vm->cr2 and @vm->regs.error describe the fault.
+ * @exit: filled in if the guest dies.
+ *
+ * Return: 0 when the shadow now maps the page (re-enter the guest), -1
+ * when the guest's own tables forbid the access (reflect the fault to
+ * the guest, with the error code the guest's MMU would have given), 1
+ * when the guest was killed.
+ */
+int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	u64 va = vm->cr2, err = vm->regs.error;
+	bool write = err & X86_PF_WRITE, user = err & X86_PF_USER;
+	bool fetch = err & X86_PF_INSTR;
+	struct walk w;
+
+	if (walk(vm, exit, va, &w))
+		return 1;
+	if (!w.present) {
+		vm->regs.error = err & ~X86_PF_PROT;
+		return -1;
+	}
+	if ((write && !w.write) || (user && !w.user) || (fetch && w.nx)) {
+		vm->regs.error = err | X86_PF_PROT;
+		return -1;
+	}
+	/* The MMU sets the dirty bit on the first write; so do we. */
+	if (write && w.leaf && !(*w.leaf & _PAGE_DIRTY))
+		WRITE_ONCE(*w.leaf, *w.leaf | _PAGE_DIRTY);
+	vm->stats.shadow_faults++;
+	return shadow_set(vm, exit, va, &w,
+			  !w.leaf || (READ_ONCE(*w.leaf) & _PAGE_DIRTY));
+}
+/* LAB(shadow_fault): end */
+
+/**
+ * guest_write() - store @value at guest-virtual @va, as a ring-1 write.
+ *
+ * Used to push interrupt frames on the guest's stack.  Return: 0, -1 if
+ * the guest's tables do not allow it, 1 if they are hostile (the guest
+ * was killed, @exit says why).
+ */
+int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+		u64 value)
+{
+	struct walk w;
+
+	if (va >= LOWER_HALF_END || (va & 7))
+		return -1;
+	if (walk(vm, exit, va, &w))
+		return 1;
+	if (!w.present || !w.write)
+		return -1;
+	if (w.leaf && !(*w.leaf & _PAGE_DIRTY))
+		WRITE_ONCE(*w.leaf, *w.leaf | _PAGE_DIRTY);
+	*guest_u64(vm, w.gpa + (va & ~PAGE_MASK)) = value;
+	return 0;
+}
+
+/* The guest changed the mapping of @va: forget it in every root, since
+ * address spaces share their kernel part. */
+void shadow_invalidate(struct ligeiro_vm *vm, u64 va)
+{
+	int i;
+
+	for (i = 0; i < SHADOW_ROOTS; i++) {
+		u64 *e;
+
+		if (!vm->roots[i].pml4)
+			continue;
+		if (va == LIGEIRO_BATCH_ALL) {
+			pt_free_lower(vm->roots[i].pml4);
+			continue;
+		}
+		if (va >= LOWER_HALF_END)
+			continue;
+		e = pt_entry(vm->roots[i].pml4, va, false);
+		if (e)
+			*e = 0;
+	}
+}
+
+/**
+ * shadow_drain() - apply the guest's queued page-table changes.
+ *
+ * Called at every exit, so a batch costs no exit of its own unless the
+ * guest asks for one (HCALL_FLUSH).
+ */
+void shadow_drain(struct ligeiro_vm *vm)
+{
+	struct ligeiro_shared *sh = vm_shared(vm);
+	u64 i, n;
+
+	if (!sh)
+		return;
+	n = min_t(u64, READ_ONCE(sh->batch_count), LIGEIRO_BATCH_MAX);
+	for (i = 0; i < n; i++)
+		shadow_invalidate(vm, READ_ONCE(sh->batch[i]));
+	WRITE_ONCE(sh->batch_count, 0);
+	vm->stats.batched += n;
+}
+
+/* Make @r an empty root for @gcr3, allocating it the first time. */
+static int root_reset(struct shadow_root *r, u64 gcr3)
+{
+	if (!r->pml4) {
+		r->pml4 = pt_alloc();
+		if (!r->pml4 || switcher_map(r->pml4))
+			return -ENOMEM;
+		r->cpu = -1;
+	}
+	pt_free_lower(r->pml4);
+	r->gcr3 = gcr3;
+	return 0;
+}
+
+/**
+ * shadow_new_cr3() - the guest switches to the address space at @gcr3.
+ *
+ * Return: 0, or 1 with @exit filled in if the guest was killed.
+ */
+int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3)
+{
+	struct shadow_root *r, *victim = NULL;
+	u64 *pml4;
+	int i;
+
+	if (!PAGE_ALIGNED(gcr3) || !vm_range_ok(vm, gcr3, PAGE_SIZE))
+		return vm_kill(vm, exit, "new address space: 0x%llx is not a page of guest memory",
+			       gcr3);
+	pml4 = guest_u64(vm, gcr3);
+	for (i = PTRS_PER_PGD / 2; i < PTRS_PER_PGD; i++)
+		if (READ_ONCE(pml4[i]) & _PAGE_PRESENT)
+			return vm_kill(vm, exit, "guest page tables at 0x%llx map the upper half (entry %d), which belongs to the hypervisor",
+				       gcr3, i);
+	vm->stats.cr3_loads++;
+	for (i = 0; i < SHADOW_ROOTS; i++) {
+		r = &vm->roots[i];
+		if (r->pml4 && r->gcr3 == gcr3) {
+			vm->stats.cr3_hits++;
+			goto found;
+		}
+		if (!victim || !r->pml4 || (victim->pml4 && r->used < victim->used))
+			victim = r;
+	}
+	r = victim;
+	if (root_reset(r, gcr3))
+		return vm_kill(vm, exit, "out of memory for shadow page tables");
+found:
+	r->used = ++vm->loads;
+	vm->cur = r;
+	return 0;
+}
+
+/** shadow_init() - the first root: guest memory identity-mapped. */
+int shadow_init(struct ligeiro_vm *vm)
+{
+	struct shadow_root *r = &vm->roots[0];
+
+	if (root_reset(r, SHADOW_IDENTITY))
+		return -ENOMEM;
+	vm->cur = r;
+	return 0;
+}
+
+/** shadow_destroy() - free every root. */
+void shadow_destroy(struct ligeiro_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < SHADOW_ROOTS; i++) {
+		pt_free(vm->roots[i].pml4);
+		vm->roots[i].pml4 = NULL;
+	}
+	vm->cur = NULL;
+}
