@@ -11,12 +11,14 @@
  * guest-side half of this file is plain, self-contained assembly.
  *
  * The trip in (ligeiro_switch, called from C with interrupts off):
- *   save the callee-saved registers and %rsp in the host page;
+ *   push the callee-saved registers, and save %rsp in the host page;
  *   hide the host's CR3 in MSR_KERNEL_GS_BASE, which ring 1 cannot read;
  *   move %rsp into the rw page, where it stays while the guest's IDT is
  *     loaded (see ligeiro_nmi for why);
- *   load the guest's GDT, TR and IDT, then CR4 (PGE, SMEP, SMAP, PKE
- *     off: ring 1 is "supervisor" for paging), then the guest's CR3;
+ *   load the guest's IDT first (an NMI must never meet Linux's IDT with
+ *     our GDT: Linux's NMI entry may look up its per-CPU base in a GDT
+ *     entry ours lacks), then its GDT and TR, then CR4 (PGE, SMEP, SMAP,
+ *     PKE off: ring 1 is "supervisor" for paging), then the guest's CR3;
  *   load the guest's segments and registers from the rw page; iretq.
  *
  * The trip out: any interrupt or exception in the guest goes through the
@@ -92,10 +94,10 @@ SYM_INNER_LABEL(ligeiro_switch, SYM_L_GLOBAL)
 	WRMSR_FROM MSR_KERNEL_GS_BASE, HOST_CR3(%rbx)
 
 	leaq	RW_REGS(%rdi), %rsp
+	lidt	HOST_GUEST_IDT(%rbx)		/* its gates use 0x10: valid in both */
 	lgdt	HOST_GUEST_GDT(%rbx)
 	movl	$SWITCHER_TSS_SEL, %eax
 	ltr	%ax				/* marks the descriptor busy */
-	lidt	HOST_GUEST_IDT(%rbx)
 
 	movq	HOST_GUEST_CR4(%rbx), %rax
 	movq	%rax, %cr4			/* PGE off: globals flushed */
@@ -190,13 +192,12 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	lidt	HOST_IDT(%rbp)
 
 	movq	HOST_RSP(%rbp), %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
-	RET		/* the host's CR3 is back: the return thunk is mapped */
+	/*
+	 * The guest can read this page, so it must not hold the kernel's
+	 * address: the return thunk's is in ligeiro_switch_return, in the
+	 * module's ordinary text, which the guest never sees.
+	 */
+	jmp	ligeiro_switch_return
 
 /*
  * An NMI while the guest's IDT is loaded.  From the guest (RPL of the
@@ -241,3 +242,15 @@ SYM_INNER_LABEL(ligeiro_stubs, SYM_L_GLOBAL)
 	.balign PAGE_SIZE
 SYM_INNER_LABEL(ligeiro_switcher_end, SYM_L_GLOBAL)
 SYM_CODE_END(ligeiro_switcher_start)
+
+	.text
+/* The end of ligeiro_switch, on the host's stack and page tables again. */
+SYM_CODE_START_LOCAL(ligeiro_switch_return)
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	RET
+SYM_CODE_END(ligeiro_switch_return)

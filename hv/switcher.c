@@ -9,9 +9,10 @@
  *    trap page and a host page (switcher.h);
  *  - for each guest, it maps the Switcher into the upper half of the
  *    guest's page tables, at the addresses the host uses too;
- *  - for each run, with interrupts off, it saves what switch.S does not
- *    (the MSRs that would let the guest into the host's syscall entry),
- *    lends the guest this CPU's pages, switches, and on the way back
+ *  - for each run, with interrupts off, it records the host state that
+ *    switch.S restores on the way back, turns off the MSRs that would let
+ *    the guest into the host's syscall entry, lends the guest this CPU's
+ *    pages and its own system-call gate, switches, and on the way back
  *    reloads the host's TSS and gives any interrupt that arrived in the
  *    guest back to Linux (replay.S).
  *
@@ -263,7 +264,7 @@ static void lend_cpu(struct ligeiro_vm *vm, struct switcher_gdt *g,
 		stub_gate(g80, LIGEIRO_SYSCALL_VECTOR);	/* another guest's */
 }
 
-/* What the Switcher's assembly does not save: taken with rdmsr/str. */
+/* The host state switch.S restores on the way back, read now in C. */
 static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
 {
 	host->cr3 = __native_read_cr3();
