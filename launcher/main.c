@@ -55,7 +55,6 @@ struct options {
 	bool help, version, stats;
 	uint32_t mode;		/* LIGEIRO_MODE_* */
 	uint64_t mem_size;
-	const char *disk;
 	const char *guest;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
 };
@@ -98,7 +97,6 @@ static void print_help(void)
 	       "  --mode=pv|trap  paravirtualized (pv, default) or trap-and-emulate guest\n"
 	       "  --mem=SIZE      guest memory in bytes, or with a K, M or G suffix;\n"
 	       "                  whole %lluK pages from %lluM to %lluG (default %lluM)\n"
-	       "  --disk=FILE     back the guest's disk with FILE\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -213,12 +211,7 @@ static int parse_option(const char *arg, struct options *o)
 		return parse_mem(v, &o->mem_size);
 	} else if ((v = value_of(arg, "--mode"))) {
 		return parse_mode(v, &o->mode);
-	} else if ((v = value_of(arg, "--disk"))) {
-		if (!*v)
-			return usage_error("--disk= needs a file name");
-		o->disk = v;
-	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||
-		   !strcmp(arg, "--disk")) {
+	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode")) {
 		return usage_error("%s needs a value, as in %s=...", arg, arg);
 	} else {
 		return usage_error("unknown option '%s'", arg);
