@@ -92,7 +92,7 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		shadow_invalidate(vm, r->rdi);
 		return 0;
 	case LIGEIRO_HCALL_FLUSH:
-		/* run.c drained the batch on the way in */
+		/* handle_exit() drained the batch as this exit began */
 		if (r->rdi)
 			shadow_invalidate(vm, LIGEIRO_BATCH_ALL);
 		return 0;

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * paging.c - the guest's page tables, built by the hypervisor.
+ * paging.c - the page tables the CPU walks while the guest runs: ours.
  *
- * The guest never sees a page table of the host.  It runs on a 4-level
- * tree that we build from pages of our own: the lower half maps guest
- * memory (guest-physical address = guest-virtual address, for now), the
- * upper half maps the Switcher and nothing else (switcher.c).  Every
- * entry we write points at a page we chose: a pinned page of the guest's
- * memory, a Switcher page, or another table of ours.  That is the whole
- * safety argument, and it stays true when shadow paging arrives: the
- * guest can ask, we decide.
+ * The guest never sees a page table of the host.  It runs on 4-level
+ * trees that we build from pages of our own: the lower half shadows the
+ * guest's own tables (shadow.c), the upper half maps the Switcher and
+ * nothing else (switcher.c).  Every entry we write points at a page we
+ * chose: a pinned page of the guest's memory, a Switcher page, or another
+ * table of ours.  That is the whole safety argument: the guest can ask,
+ * we decide.
  *
  * The tree is the hardware's format, so these helpers are plain: walk
  * from the root, nine bits of the address per level, allocating missing

@@ -76,10 +76,9 @@ static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		return vm_kill(vm, exit, "the Switcher itself took %s (vector %llu) at 0x%llx",
 			       name, r->vector, r->rip);
 	if (r->vector == X86_TRAP_PF) {
-		const char *where = vm->cr2 >= TASK_SIZE_MAX ?
+		const char *where = vm->cr2 >= LOWER_HALF_END ?
 			"in the upper half, which belongs to the hypervisor" :
-			vm->cr2 >= vm_mem_size(vm) ? "outside guest memory" :
-			"";
+			"not mapped by the guest";
 
 		if (r->error & X86_PF_PROT && r->error & X86_PF_WRITE)
 			where = "a write to a read-only page";
@@ -149,9 +148,9 @@ static bool regs_sane(struct switcher_regs *r)
 	/* From ring 3 through a gate the CPU leaves a null SS (RPL 1). */
 	if (r->cs == LIGEIRO_GUEST_KERNEL_CS)
 		return (r->ss == LIGEIRO_GUEST_KERNEL_DS || r->ss == 1) &&
-		       r->rip < TASK_SIZE_MAX;
+		       r->rip < LOWER_HALF_END;
 	if (r->cs == LIGEIRO_GUEST_USER_CS)
-		return r->ss == LIGEIRO_GUEST_USER_DS && r->rip < TASK_SIZE_MAX;
+		return r->ss == LIGEIRO_GUEST_USER_DS && r->rip < LOWER_HALF_END;
 	return false;
 }
 

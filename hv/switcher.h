@@ -4,15 +4,17 @@
  *
  * The Switcher (switch.S) is the only code that runs in both worlds: it
  * is mapped at the same virtual address in the host and in every guest's
- * page tables.  Each CPU owns three pages next to each other:
+ * page tables.  Each CPU owns four pages next to each other:
  *
  *   gdt page   (guest: read-only)  the guest's GDT and TSS for this CPU
+ *   idt page   (guest: read-only)  this CPU's IDT: stubs into switch.S,
+ *                                  and the running guest's syscall gate
  *   rw page    (guest: read-write) the trap stack: the guest's registers
  *                                  land here when it leaves ring 1
  *   host page  (guest: not mapped) the host state to come back to
  *
- * so that code holding a pointer to the rw page finds the other two at
- * fixed distances, and code whose stack is in the rw page finds the page
+ * so that code holding a pointer to the rw page finds the host page at a
+ * fixed distance, and code whose stack is in the rw page finds the page
  * by rounding its stack pointer down.  Ring 1 counts as supervisor for
  * paging, so whatever is mapped writable in the guest the guest may write:
  * the rw page holds nothing the host trusts, and the host page is simply

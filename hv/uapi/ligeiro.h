@@ -127,7 +127,8 @@ struct ligeiro_exit {
 #define LIGEIRO_HCALL_LOAD_IDT	5	/* rdi: gpa of the guest's 256-gate IDT */
 #define LIGEIRO_HCALL_SET_STACK	6	/* rdi: kernel stack top for ring 3 traps */
 #define LIGEIRO_HCALL_NEW_CR3	7	/* rdi: gpa of a PML4: a new address space */
-#define LIGEIRO_HCALL_INVLPG	8	/* rdi: a virtual address whose PTE changed */
+#define LIGEIRO_HCALL_INVLPG	8	/* rdi: a virtual address whose PTE changed,
+					   or LIGEIRO_BATCH_ALL: every one */
 #define LIGEIRO_HCALL_FLUSH	9	/* drain the batch; rdi = 1: forget all */
 #define LIGEIRO_HCALL_SET_TIMER	10	/* rdi: nanoseconds from now; 0 cancels */
 #define LIGEIRO_HCALL_COUNT	11
@@ -155,9 +156,9 @@ struct ligeiro_exit {
  *	real one: ring 1 cannot).  When the guest sets it while @irq_pending
  *	is non-zero it makes any hypercall (NOP) to have them delivered.
  * @switcher_addr: filled in by the hypervisor: the guest-virtual address
- *	of the Switcher's read-only page.  The guest could find it anyway,
- *	it is mapped in its address space; tests use it to prove that
- *	writing there gets the guest killed.
+ *	of the Switcher's first (read-only) text page.  The guest could find
+ *	it anyway, it is mapped in its address space; tests use it to prove
+ *	that writing there gets the guest killed.
  * @irq_pending: bit n set: interrupt vector LIGEIRO_TIMER_VECTOR + n is
  *	waiting for irq_enabled.  Set and cleared by the hypervisor.
  * @cr2: the faulting address of the page fault being delivered.
