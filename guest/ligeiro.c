@@ -2,15 +2,22 @@
  * ligeiro.c - the pv_ops backend for running under ligeiro, at ring 1.
  *
  * Here a privileged operation is a request to the hypervisor (hcall.h),
- * or, cheaper still, a store into the page the guest shares with it: the
- * virtual interrupt flag lives there, so disabling interrupts costs one
- * write, not a trip through the Switcher.  The real flag stays on all the
- * time; ring 1 could not clear it anyway.
+ * or, cheaper still, a store into the page the guest shares with it
+ * (struct ligeiro_shared in hv/uapi/ligeiro.h):
  *
- * I/O ports, the IDT and CR2 have no paravirtual form yet.  Executing the
- * instruction would get the guest killed for a #GP, which says little
- * about why; those operations name themselves on the console and shut
- * down with LIGEIRO_GUEST_FAILED instead.
+ *  - the virtual interrupt flag: disabling interrupts is one store, not a
+ *    trip through the Switcher (the real flag stays on; ring 1 could not
+ *    clear it).  Enabling is a store too, plus a NOP hypercall if an
+ *    interrupt came meanwhile (irq_pending), to have it delivered;
+ *  - the batch: a page-table update queues the address it changed, and
+ *    the hypervisor drains the queue at its next exit of any kind, so 512
+ *    updates cost two hypercalls (when the batch fills), not 512;
+ *  - the TSC's rate and a page fault's address (CR2), simply read.
+ *
+ * The IDT, CR3, the ring-3 trap stack and the timer are hypercalls.  I/O
+ * ports have no paravirtual form (the PC's devices are not ours here):
+ * rather than be killed for a #GP, which says little, those operations
+ * name themselves on the console and shut down.
  *
  * Book: book/05-hypercalls-pvops.md.  Read main.c (ligeiro_main) next.
  */
@@ -29,10 +36,7 @@ static union {
 	u8 page[PAGE_SIZE];
 } shared_page __attribute__((aligned(PAGE_SIZE)));
 
-/*
- * volatile: the hypervisor reads the flag whenever it likes.  Callers reach
- * the stores through pv_ops, a call the compiler moves no access across.
- */
+/* volatile: the hypervisor reads and writes it at every exit. */
 volatile struct ligeiro_shared *const pv_shared = &shared_page.s;
 
 static void ligeiro_irq_disable(void)
@@ -40,19 +44,41 @@ static void ligeiro_irq_disable(void)
 	pv_shared->irq_enabled = 0;
 }
 
+/* Store, then look: one that came before the store is left pending. */
 static void ligeiro_irq_enable(void)
 {
 	pv_shared->irq_enabled = 1;
+	if (pv_shared->irq_pending)
+		hcall(LIGEIRO_HCALL_NOP, 0, 0);
+}
+
+static u64 ligeiro_irq_save(void)
+{
+	u64 flags = pv_shared->irq_enabled ? RFLAGS_IF : 0;
+
+	pv_shared->irq_enabled = 0;
+	return flags;
+}
+
+/* A trap frame's IF is the virtual flag (the hypervisor put it there). */
+static void ligeiro_irq_restore(u64 flags)
+{
+	if (flags & RFLAGS_IF)
+		ligeiro_irq_enable();
+	else
+		ligeiro_irq_disable();
 }
 
 /*
- * Called with interrupts virtually disabled, like sti; hlt.  We do not
- * set the flag first: an interrupt delivered between the store and the
- * hypercall would be handled, and then slept through.  As in lguest,
- * the hypervisor enables them itself when it delivers the waking one.
+ * sti; hlt.  HALT returns at once if an interrupt is pending, and it is
+ * delivered on the way back in, since the flag is on.  One delivered at
+ * an exit between the store and the hypercall is handled and then slept
+ * through, until the next: the kernel's tick is always armed, so that
+ * costs at most a tick.
  */
 static void ligeiro_halt(void)
 {
+	pv_shared->irq_enabled = 1;
 	hcall(LIGEIRO_HCALL_HALT, 0, 0);
 }
 
@@ -69,9 +95,67 @@ static void ligeiro_console_write(const char *s, size_t len)
 	hcall(LIGEIRO_HCALL_CONSOLE, (u64)s, len);
 }
 
+/* The IDT is a page of our identity-mapped kernel: gva = gpa. */
+static void ligeiro_load_idt(const void *base, u16 limit)
+{
+	(void)limit;	/* the hypervisor always reads 256 gates */
+	hcall(LIGEIRO_HCALL_LOAD_IDT, (u64)base, 0);
+}
+
+static void ligeiro_set_kernel_stack(u64 top)
+{
+	hcall(LIGEIRO_HCALL_SET_STACK, top, 0);
+}
+
+static u64 ligeiro_read_cr2(void)
+{
+	return pv_shared->cr2;
+}
+
+static void ligeiro_load_cr3(u64 pml4)
+{
+	hcall(LIGEIRO_HCALL_NEW_CR3, pml4, 0);
+}
+
+/*
+ * The hypervisor drains the batch at our next exit and sets the count to
+ * 0; a full batch is drained now.  The entry is written before the count
+ * that makes it visible.  An exit between reading the count and writing
+ * it back (a host interrupt) only repeats some drained addresses.
+ */
+static void ligeiro_set_pte(u64 *pte, u64 value, u64 va)
+{
+	u64 n = pv_shared->batch_count;
+
+	*(volatile u64 *)pte = value;
+	if (n >= LIGEIRO_BATCH_MAX) {
+		hcall(LIGEIRO_HCALL_FLUSH, 0, 0);
+		n = 0;
+	}
+	pv_shared->batch[n] = va;
+	asm volatile("" : : : "memory");
+	pv_shared->batch_count = n + 1;
+}
+
+static void ligeiro_flush(bool all)
+{
+	if (all || pv_shared->batch_count)
+		hcall(LIGEIRO_HCALL_FLUSH, all, 0);
+}
+
+static u64 ligeiro_tsc_khz(void)
+{
+	return pv_shared->tsc_khz;
+}
+
+static void ligeiro_timer_arm(u64 ns)
+{
+	hcall(LIGEIRO_HCALL_SET_TIMER, ns, 0);
+}
+
 static void __attribute__((noreturn)) unavailable(const char *op)
 {
-	printf("pv: %s is not available under ligeiro yet\n", op);
+	printf("pv: %s is not available under ligeiro\n", op);
 	ligeiro_shutdown(LIGEIRO_GUEST_FAILED);
 }
 
@@ -87,27 +171,24 @@ static void ligeiro_outb(u16 port, u8 value)
 	unavailable("outb");
 }
 
-static void ligeiro_load_idt(const void *base, u16 limit)
-{
-	(void)base, (void)limit;
-	unavailable("load_idt");
-}
-
-static u64 ligeiro_read_cr2(void)
-{
-	unavailable("read_cr2");
-}
-
 static const struct pv_ops ligeiro_pv_ops = {
-	.console_write	= ligeiro_console_write,
-	.irq_disable	= ligeiro_irq_disable,
-	.irq_enable	= ligeiro_irq_enable,
-	.halt		= ligeiro_halt,
-	.inb		= ligeiro_inb,
-	.outb		= ligeiro_outb,
-	.load_idt	= ligeiro_load_idt,
-	.read_cr2	= ligeiro_read_cr2,
-	.shutdown	= ligeiro_shutdown,
+	.console_write		= ligeiro_console_write,
+	.load_idt		= ligeiro_load_idt,
+	.set_kernel_stack	= ligeiro_set_kernel_stack,
+	.halt			= ligeiro_halt,
+	.inb			= ligeiro_inb,
+	.outb			= ligeiro_outb,
+	.read_cr2		= ligeiro_read_cr2,
+	.shutdown		= ligeiro_shutdown,
+	.irq_disable		= ligeiro_irq_disable,
+	.irq_enable		= ligeiro_irq_enable,
+	.irq_save		= ligeiro_irq_save,
+	.irq_restore		= ligeiro_irq_restore,
+	.load_cr3		= ligeiro_load_cr3,
+	.set_pte		= ligeiro_set_pte,
+	.flush			= ligeiro_flush,
+	.tsc_khz		= ligeiro_tsc_khz,
+	.timer_arm		= ligeiro_timer_arm,
 };
 
 /**

@@ -1,200 +1,123 @@
 /*
- * main.c - the guest kernel's life, from first C line to shutdown.
+ * main.c - the guest kernel's two ways in, and its command line.
  *
- * There are two ways in.  Booted natively, boot.S arrives in guest_main()
- * in 64-bit mode with the multiboot2 magic and the address of the boot
- * information.  We bring up the console, say hello, install the IDT and
- * the PIC, and then run four checks, each proving one piece of the
- * machine works the way the book says:
+ * Booted natively, boot.S arrives in guest_main() in 64-bit mode with the
+ * multiboot2 magic and the address of the boot information, from which
+ * we take the memory map and the command line.  Started by ligeiro,
+ * boot.S arrives in ligeiro_main() at ring 1 instead, with the boot
+ * block's memory size and command line.  Either way the first word of the
+ * command line names a built-in program, and os.c runs it as the first
+ * process of the same small operating system:
  *
- *   idt.breakpoint  an int3 reaches trap() as vector 3, RIP just past it;
- *   idt.pagefault   touching unmapped memory faults with the right CR2,
- *                   and we can recover and carry on;
- *   mem.map         the loader's memory map is readable and sane;
- *   timer.ticks     the PIT interrupts us through the PIC, 100 times a
- *                   second, while we sleep in hlt.
+ *   tests    the kernel's own checks, then the test suite (user/tests.c)
+ *   bench    BENCH lines: system call, page fault, context switch
+ *   sysloop  exactly 100000 getpid system calls
+ *   ctxloop  two processes yielding to each other 1000 times each
+ *   batch    one system call that updates 512 page-table entries
+ *   shell    an interactive shell on COM1 (native only, for now)
  *
- * Started by ligeiro, boot.S arrives in ligeiro_main() at ring 1 instead,
- * with no IDT and no devices: that half runs the checks that make sense
- * there (pv.*), or what the command line asks for: a benchmark, an exit
- * code, or a deliberate offence the hypervisor must kill us for.
+ * Natively an empty command line means `tests`.  Under ligeiro it means
+ * the pv.* checks of the hypervisor's interface alone, and a few more
+ * words exist for the hypervisor's own tests (see run_word()).
  *
  * Each check prints a RESULT line (result.c); the tally decides the exit
  * code, the same way for both.
  *
  * Book: book/02-guest.md, "The guest kernel", and for ligeiro_main()
- * book/05-hypercalls-pvops.md.  Read pvops.h next: every privileged
- * operation below goes through it.
+ * book/05-hypercalls-pvops.md.  Read os.c next.
  */
 #include "abi.h"
 #include "hcall.h"
 #include "layout.h"
+#include "lib.h"
 #include "mmap.h"
 #include "multiboot2.h"
-#include "pic.h"
-#include "pit.h"
+#include "os.h"
+#include "page.h"
 #include "printf.h"
+#include "proc.h"
 #include "pvops.h"
 #include "result.h"
-#include "trap.h"
+#include "time.h"
 
-#define TIMER_HZ		100
-#define TIMER_TARGET_TICKS	10
+#define CMDLINE_MAX	LIGEIRO_CMDLINE_MAX
 
-/*
- * How long to wait, busy, for the first tick, which is due after 10 ms:
- * about two seconds under QEMU's TCG, a fraction of that on hardware.
- * Until one tick has arrived we must not hlt: if the timer is not
- * working, nothing would ever wake us.
- */
-#define FIRST_TICK_SPINS	100000000UL
+extern char __bss_end[];	/* the end of our image, from guest.ld */
 
-/* After that, each hlt ends with a tick, save for the odd stray wakeup. */
-#define MAX_WAKEUPS		(4 * TIMER_TARGET_TICKS)
-
-/*
- * The int3 and the faulting load below are followed by global labels, so
- * that the checks know exactly which RIP the CPU must report.  A global
- * label may exist only once: hence noinline and noclone.
- */
-static void __attribute__((noinline, noclone)) check_breakpoint(void)
+/* The next word at *p, terminated in place; NULL when there is none. */
+static char *next_word(char **p)
 {
-	extern const char bp_resume[];
-	struct trap_record rec;
+	char *word;
 
-	trap_expect(T_BP, 0);
-	asm volatile("int3\n"
-		     ".globl bp_resume\n"
-		     "bp_resume:" : : : "memory");
-
-	if (!trap_caught(&rec))
-		result_fail("idt.breakpoint", "int3 never reached trap()");
-	else if (rec.vector != T_BP)
-		result_fail("idt.breakpoint", "vector=%lu", rec.vector);
-	else if (rec.rip != (u64)bp_resume)
-		result_fail("idt.breakpoint", "rip=%#lx, expected %#lx",
-			    rec.rip, (u64)bp_resume);
-	else
-		result_pass("idt.breakpoint", "vector=%lu rip=%#lx",
-			    rec.vector, rec.rip);
+	while (**p == ' ')
+		(*p)++;
+	if (!**p)
+		return NULL;
+	word = *p;
+	while (**p && **p != ' ')
+		(*p)++;
+	if (**p)
+		*(*p)++ = '\0';
+	return word;
 }
 
-static void __attribute__((noinline, noclone)) check_pagefault(void)
+/* Copy at most CMDLINE_MAX bytes of src: the source need not end. */
+static char *copy_cmdline(const char *src)
 {
-	extern const char pf_load[], pf_resume[];
-	u64 addr = IDENTITY_MAP_END;	/* just past what boot.S mapped */
-	struct trap_record rec;
+	static char cmdline[CMDLINE_MAX + 1];	/* stays terminated */
+	unsigned int i;
 
-	trap_expect(T_PF, (u64)pf_resume);
-	asm volatile(".globl pf_load, pf_resume\n"
-		     "pf_load: movb (%0), %%al\n"
-		     "pf_resume:" : : "r" (addr) : "rax", "memory");
-
-	if (!trap_caught(&rec))
-		result_fail("idt.pagefault", "reading %#lx did not fault",
-			    addr);
-	else if (rec.cr2 != addr)
-		result_fail("idt.pagefault", "cr2=%#lx, expected %#lx",
-			    rec.cr2, addr);
-	else if (rec.error & PF_PRESENT)
-		result_fail("idt.pagefault", "error=%#lx: page was present",
-			    rec.error);
-	else if (rec.rip != (u64)pf_load)
-		result_fail("idt.pagefault", "rip=%#lx, expected %#lx",
-			    rec.rip, (u64)pf_load);
-	else
-		result_pass("idt.pagefault", "cr2=%#lx", rec.cr2);
+	for (i = 0; i < CMDLINE_MAX && src[i]; i++)
+		cmdline[i] = src[i];
+	return cmdline;
 }
 
-static void check_memory_map(u32 magic, u64 info_addr)
+static void __attribute__((noreturn)) unknown_word(const char *word)
 {
-	struct mem_summary sum;
-	const char *err;
-
-	if (magic != MB2_BOOTLOADER_MAGIC) {
-		result_fail("mem.map", "not started by a multiboot2 loader "
-			    "(magic %#x)", magic);
-		return;
-	}
-	err = mmap_read(info_addr, &sum);
-	if (err)
-		result_fail("mem.map", "%s", err);
-	else if (!sum.usable_high)
-		result_fail("mem.map", "no usable memory above 1 MiB "
-			    "(regions=%u usable_kib=%lu)",
-			    sum.regions, sum.usable_bytes / 1024);
-	else
-		result_pass("mem.map", "regions=%u usable_kib=%lu",
-			    sum.regions, sum.usable_bytes / 1024);
-}
-
-/* Spin with interrupts on until the first tick; true if it came. */
-static bool wait_first_tick(void)
-{
-	unsigned long spins;
-
-	/*
-	 * No "pause" in the loop: under TCG it leaves the translated code
-	 * every time, which makes the loop many times slower.
-	 */
-	pv_ops.irq_enable();
-	for (spins = 0; !pit_ticks() && spins < FIRST_TICK_SPINS; spins++)
-		;
-	pv_ops.irq_disable();
-	return pit_ticks() != 0;
-}
-
-/*
- * Sleep until the target: check with interrupts off, then halt, which
- * turns them on and waits as one step, so a tick between the check and
- * the hlt still wakes us.
- */
-static void check_timer(void)
-{
-	unsigned int wakeups = 0;
-
-	pit_init(TIMER_HZ);
-	pic_unmask(PIT_IRQ);
-	if (wait_first_tick()) {
-		while (pit_ticks() < TIMER_TARGET_TICKS &&
-		       wakeups++ < MAX_WAKEUPS) {
-			pv_ops.halt();
-			pv_ops.irq_disable();
-		}
-	}
-	pic_mask(PIT_IRQ);
-
-	if (!pit_ticks())
-		result_fail("timer.ticks", "no timer interrupt arrived");
-	else if (pit_ticks() < TIMER_TARGET_TICKS)
-		result_fail("timer.ticks", "ticks=%lu after %u wakeups",
-			    pit_ticks(), wakeups);
-	else
-		result_pass("timer.ticks", "ticks=%lu hz=%u",
-			    pit_ticks(), TIMER_HZ);
+	printf("unknown command-line word: %s\n", word);
+	pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
 }
 
 /**
- * guest_main() - the guest kernel, from boot.S to shutdown.
+ * guest_main() - the guest kernel, from boot.S to the first process.
  * @magic: EAX as the loader left it; MB2_BOOTLOADER_MAGIC from GRUB.
  * @info_addr: EBX as the loader left it: the multiboot2 information.
  */
 void guest_main(u32 magic, u64 info_addr)
 {
+	struct mem_summary sum = { 0 };
+	const char *err, *word;
+	char *p;
+
 	native_init();
 	printf("ligeiro guest: booted natively (multiboot2)\n");
-	trap_init();
-	pic_init();
-
-	check_breakpoint();
-	check_pagefault();
-	check_memory_map(magic, info_addr);
-	check_timer();
-	result_finish();
+	if (magic != MB2_BOOTLOADER_MAGIC) {
+		result_fail("mem.map", "not started by a multiboot2 loader "
+			    "(magic %#x)", magic);
+		result_finish();
+	}
+	/* Both come from memory that page_alloc() may hand out later. */
+	p = copy_cmdline(mmap_cmdline(info_addr));
+	err = mmap_read(info_addr, PAGE_UP((u64)__bss_end), &sum);
+	if (!err && !sum.usable_high)
+		err = "no usable memory above 1 MiB";
+	if (err) {
+		result_fail("mem.map", "%s", err);
+		result_finish();
+	}
+	printf("mem: usable_kib=%lu regions=%u\n", sum.usable_bytes / 1024,
+	       sum.regions);
+	word = next_word(&p);
+	if (!word)
+		word = "tests";
+	if (!program_find(word) || next_word(&p))
+		unknown_word(word);
+	os_start(word, sum.ram_end);
 }
 
 /*
- * Under ligeiro: ring 1, hypercalls, no IDT (a fault kills the guest).
+ * Under ligeiro: ring 1, hypercalls.  Until os_start() has loaded an
+ * IDT, any fault kills the guest.
  */
 
 #define PV_NOPS		100
@@ -202,17 +125,6 @@ void guest_main(u32 magic, u64 info_addr)
 #define HCALL_UNKNOWN	0x7fff
 /* The host's direct map of all its memory (Linux, without KASLR). */
 #define HOST_DIRECT_MAP	0xffff888000000000UL
-
-extern char __bss_end[];	/* the end of our image, from guest.ld */
-
-/* rdtsc is allowed at ring 1; the lfence keeps earlier work out of it. */
-static u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("lfence; rdtsc" : "=a" (lo), "=d" (hi) : : "memory");
-	return (u64)hi << 32 | lo;
-}
 
 static u64 read_rflags(void)
 {
@@ -268,16 +180,24 @@ static void check_pv_nop(void)
 
 /*
  * mem_size must be whole pages, hold our image and the boot structure,
- * and stay in the lower half; then its last byte must be RAM.
+ * and stay in the lower half.
  */
+static bool pv_mem_sane(const struct ligeiro_boot *boot)
+{
+	u64 size = boot->mem_size;
+
+	return !(size % PAGE_SIZE) && size <= PV_MEM_MAX &&
+	       size >= (u64)__bss_end && (u64)(boot + 1) <= size;
+}
+
+/* Then its last byte must be RAM. */
 static void check_pv_mem(const struct ligeiro_boot *boot)
 {
 	u64 size = boot->mem_size;
 	volatile u8 *last = (volatile u8 *)(size - 1);
 	u8 saved, want, seen;
 
-	if (size % PAGE_SIZE || size > PV_MEM_MAX ||
-	    size < (u64)__bss_end || (u64)(boot + 1) > size) {
+	if (!pv_mem_sane(boot)) {
 		result_fail("pv.mem", "mem_size=%#lx cannot be right", size);
 		return;
 	}
@@ -345,7 +265,8 @@ static void check_fpu(u64 n)
  * must kill us for each; if we are still here afterwards, that is a bug.
  */
 enum { HOSTILE_PRIV, HOSTILE_SWITCHER, HOSTILE_UPPER, HOSTILE_HCALL,
-       HOSTILE_BADPTR, HOSTILE_ACTS };
+       HOSTILE_BADPTR, HOSTILE_TABLE_OOR, HOSTILE_TABLE_UPPER,
+       HOSTILE_TABLE_LOOP, HOSTILE_ACTS };
 
 static const char *const hostile_checks[HOSTILE_ACTS] = {
 	[HOSTILE_PRIV]		= "hostile.priv",	/* mov from %cr3 */
@@ -353,7 +274,37 @@ static const char *const hostile_checks[HOSTILE_ACTS] = {
 	[HOSTILE_UPPER]		= "hostile.upper",	/* host memory */
 	[HOSTILE_HCALL]		= "hostile.hcall",	/* no such call */
 	[HOSTILE_BADPTR]	= "hostile.badptr",	/* text past RAM */
+	[HOSTILE_TABLE_OOR]	= "hostile.table-oor",	/* maps past RAM */
+	[HOSTILE_TABLE_UPPER]	= "hostile.table-upper", /* maps upper half */
+	[HOSTILE_TABLE_LOOP]	= "hostile.table-loop",	/* points at itself */
 };
+
+/*
+ * Page tables of our own for the table-* cases: the first GiB identity-
+ * mapped with 2 MiB pages (so this code keeps running once they are
+ * loaded; beyond guest memory they point nowhere, which table-oor then
+ * touches), plus one hostile entry.  Returns the PML4 to load.
+ */
+static u64 hostile_pml4[512] __attribute__((aligned(PAGE_SIZE)));
+static u64 hostile_pdpt[512] __attribute__((aligned(PAGE_SIZE)));
+static u64 hostile_pd[512] __attribute__((aligned(PAGE_SIZE)));
+
+#define HOSTILE_VA	0x0000008000000000UL	/* PML4 slot 1 */
+
+static u64 hostile_tables(unsigned int what)
+{
+	unsigned int i;
+
+	for (i = 0; i < 512; i++)
+		hostile_pd[i] = ((u64)i << 21) | PTE_P | PTE_W | PTE_PS;
+	hostile_pdpt[0] = (u64)hostile_pd | PTE_P | PTE_W;
+	hostile_pml4[0] = (u64)hostile_pdpt | PTE_P | PTE_W;
+	if (what == HOSTILE_TABLE_UPPER)
+		hostile_pml4[256] = (u64)hostile_pdpt | PTE_P | PTE_W;
+	if (what == HOSTILE_TABLE_LOOP)
+		hostile_pml4[1] = (u64)hostile_pml4 | PTE_P | PTE_W;
+	return (u64)hostile_pml4;
+}
 
 /* If word is key (ending in '=') and a value, the value, else NULL. */
 static const char *param(const char *word, const char *key)
@@ -362,13 +313,6 @@ static const char *param(const char *word, const char *key)
 		if (*word++ != *key++)
 			return NULL;
 	return word;
-}
-
-static bool streq(const char *a, const char *b)
-{
-	const char *rest = param(a, b);
-
-	return rest && !*rest;
 }
 
 /* Returns only if what is not one of hostile_checks[]. */
@@ -398,6 +342,15 @@ static void hostile(const char *what, u64 mem_size)
 	case HOSTILE_BADPTR:
 		hcall(LIGEIRO_HCALL_CONSOLE, mem_size, 1);
 		break;
+	case HOSTILE_TABLE_OOR:
+	case HOSTILE_TABLE_LOOP:
+		hcall(LIGEIRO_HCALL_NEW_CR3, hostile_tables(i), 0);
+		*(volatile u64 *)(i == HOSTILE_TABLE_OOR ?
+				  (1UL << 30) - PAGE_SIZE : HOSTILE_VA) = 0;
+		break;
+	case HOSTILE_TABLE_UPPER:
+		hcall(LIGEIRO_HCALL_NEW_CR3, hostile_tables(i), 0);
+		break;
 	}
 	result_fail(hostile_checks[i], "survived");
 	result_finish();
@@ -415,16 +368,42 @@ static bool parse_u64(const char *s, u64 *value)
 }
 
 /*
+ * A program's name: the operating system takes over, with the memory
+ * after the boot block, up to mem_size.  No console input yet, so no
+ * shell.
+ */
+static void __attribute__((noreturn)) pv_os_start(const char *word,
+						  const struct ligeiro_boot *boot)
+{
+	if (streq(word, "shell")) {
+		printf("shell: native only: no console input under ligeiro "
+		       "yet\n");
+		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
+	}
+	if (!pv_mem_sane(boot)) {
+		result_fail("mem.map", "mem_size=%#lx cannot be right",
+			    boot->mem_size);
+		result_finish();
+	}
+	page_add_range((u64)(boot + 1), boot->mem_size);
+	printf("mem: usable_kib=%lu regions=1\n", boot->mem_size / 1024);
+	os_start(word, boot->mem_size);
+}
+
+/*
  * One command-line word.  Only nops= and fpu= return, so words after
- * them run too.
+ * them run too; a program's name never does.
  * exit= takes any u8, so a test can see the hypervisor refuse codes
  * above LIGEIRO_EXIT_GUEST_MAX.  spin never yields: killing the launcher
  * must still get us off the CPU.
  */
-static void run_word(const char *word, u64 mem_size)
+static void run_word(const char *word, const struct ligeiro_boot *boot)
 {
 	const char *value;
 	u64 n;
+
+	if (program_find(word))
+		pv_os_start(word, boot);
 
 	if (streq(word, "spin")) {
 		printf("spinning\n");
@@ -444,26 +423,8 @@ static void run_word(const char *word, u64 mem_size)
 	}
 	value = param(word, "hostile=");
 	if (value)
-		hostile(value, mem_size);
-	printf("unknown command-line word: %s\n", word);
-	pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
-}
-
-/* The next word at *p, terminated in place; NULL when there is none. */
-static char *next_word(char **p)
-{
-	char *word;
-
-	while (**p == ' ')
-		(*p)++;
-	if (!**p)
-		return NULL;
-	word = *p;
-	while (**p && **p != ' ')
-		(*p)++;
-	if (**p)
-		*(*p)++ = '\0';
-	return word;
+		hostile(value, boot->mem_size);
+	unknown_word(word);
 }
 
 /**
@@ -474,15 +435,12 @@ static char *next_word(char **p)
  */
 void ligeiro_main(const struct ligeiro_boot *boot)
 {
-	static char cmdline[LIGEIRO_CMDLINE_MAX + 1];	/* stays terminated */
 	s64 init_err = ligeiro_init();
-	char *p = cmdline, *word;
-	unsigned int i;
+	char *p, *word;
 
 	printf("ligeiro guest: booted under ligeiro (pv)\n");
 	/* Never read past the field: the launcher need not terminate it. */
-	for (i = 0; i < LIGEIRO_CMDLINE_MAX && boot->cmdline[i]; i++)
-		cmdline[i] = boot->cmdline[i];
+	p = copy_cmdline(boot->cmdline);
 	word = next_word(&p);
 	if (!word) {
 		check_pv_init(init_err);
@@ -491,6 +449,6 @@ void ligeiro_main(const struct ligeiro_boot *boot)
 		check_pv_mem(boot);
 	}
 	for (; word; word = next_word(&p))
-		run_word(word, boot->mem_size);
+		run_word(word, boot);
 	result_finish();
 }

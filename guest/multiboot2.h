@@ -4,7 +4,7 @@
  * GRUB finds our kernel by a header near the start of the file (boot.S
  * writes it) and, when it jumps to us, leaves a magic number in EAX and
  * the physical address of a "boot information" block in EBX.  That block
- * is a list of tags; the only one we read is the memory map (mmap.c).
+ * is a list of tags; we read the memory map and the command line (mmap.c).
  *
  * Book: book/02-guest.md, "The guest kernel".  Read boot.S next.
  */
@@ -21,6 +21,7 @@
 
 /* Tags of the boot information. */
 #define MB2_TAG_END		0
+#define MB2_TAG_CMDLINE		1	/* a NUL-terminated string */
 #define MB2_TAG_MMAP		6
 #define MB2_TAG_ALIGN		8
 

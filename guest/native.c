@@ -3,16 +3,53 @@
  *
  * Each operation here is the privileged instruction itself, because a
  * natively booted guest is the most privileged code on the machine.  The
- * console is the COM1 serial port (serial.c), and shutting down means
- * writing to QEMU's isa-debug-exit device, which ends QEMU with the status
- * (code << 1) | 1.
+ * console is the COM1 serial port (serial.c), the timer the PIT (pit.c)
+ * behind the 8259 PIC (pic.c), and shutting down means writing to QEMU's
+ * isa-debug-exit device, which ends QEMU with the status (code << 1) | 1.
  *
- * Book: book/02-guest.md, "The guest kernel".  Read serial.c next.
+ * Ring 3 needs two tables that under ligeiro are the hypervisor's: a GDT
+ * with user segments at ligeiro's selectors, and a TSS, whose RSP0 is the
+ * stack the CPU switches to on a trap from ring 3.
+ *
+ * Book: book/02-guest.md, "The guest kernel", and for the table
+ * book/05-hypercalls-pvops.md.  Read serial.c next.
  */
 #include "abi.h"
+#include "layout.h"
+#include "pic.h"
+#include "pit.h"
 #include "printf.h"
 #include "pvops.h"
 #include "serial.h"
+#include "x86.h"
+
+/* The 64-bit TSS: only rsp0 matters to us; no I/O bitmap (offset 104). */
+static struct {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iopb;
+} __attribute__((packed, aligned(16))) tss = { .iopb = 104 };
+
+/*
+ * Kernel code and data as in boot.S (nothing needs reloading), user data
+ * and code, then the TSS's 16 bytes.  Access bytes 0x9a/0x92: ring 0
+ * code/data, 0xfa/0xf2: ring 3.
+ */
+static u64 gdt[9] = {
+	[KERNEL_CS >> 3] = 0x00af9a000000ffff,
+	[KERNEL_DS >> 3] = 0x00cf92000000ffff,
+	[USER_DS >> 3] = 0x00cff2000000ffff,
+	[USER_CS >> 3] = 0x00affa000000ffff,
+};
+
+struct table_desc {
+	u16 limit;
+	u64 base;
+} __attribute__((packed));
 
 static void native_irq_disable(void)
 {
@@ -22,6 +59,22 @@ static void native_irq_disable(void)
 static void native_irq_enable(void)
 {
 	asm volatile("sti" : : : "memory");
+}
+
+static u64 native_irq_save(void)
+{
+	u64 flags;
+
+	asm volatile("pushfq; popq %0; cli" : "=r" (flags) : : "memory");
+	return flags & RFLAGS_IF;
+}
+
+static void native_irq_restore(u64 flags)
+{
+	if (flags & RFLAGS_IF)
+		native_irq_enable();
+	else
+		native_irq_disable();
 }
 
 /* sti only takes effect after the next instruction, so no wakeup is lost. */
@@ -45,12 +98,14 @@ static void native_outb(u16 port, u8 value)
 
 static void native_load_idt(const void *base, u16 limit)
 {
-	struct {
-		u16 limit;
-		u64 base;
-	} __attribute__((packed)) desc = { limit, (u64)base };
+	struct table_desc desc = { limit, (u64)base };
 
 	asm volatile("lidt %0" : : "m" (desc));
+}
+
+static void native_set_kernel_stack(u64 top)
+{
+	tss.rsp[0] = top;
 }
 
 static u64 native_read_cr2(void)
@@ -59,6 +114,36 @@ static u64 native_read_cr2(void)
 
 	asm volatile("mov %%cr2, %0" : "=r" (cr2));
 	return cr2;
+}
+
+static void native_load_cr3(u64 pml4)
+{
+	asm volatile("mov %0, %%cr3" : : "r" (pml4) : "memory");
+}
+
+/* The TLB may hold the old entry: drop it now, flush() has nothing left. */
+static void native_set_pte(u64 *pte, u64 value, u64 va)
+{
+	*(volatile u64 *)pte = value;
+	asm volatile("invlpg (%0)" : : "r" (va) : "memory");
+}
+
+/* Reloading CR3 empties the TLB of everything but global pages (none). */
+static void native_flush(bool all)
+{
+	u64 cr3;
+
+	if (!all)
+		return;
+	asm volatile("mov %%cr3, %0" : "=r" (cr3));
+	native_load_cr3(cr3);
+}
+
+/* The PIC sends no further IRQ 0 until the EOI (harmless if none is due). */
+static void native_timer_arm(u64 ns)
+{
+	pic_eoi(PIT_IRQ);
+	pit_oneshot(ns);
 }
 
 /*
@@ -80,23 +165,47 @@ static void __attribute__((noreturn)) native_shutdown(u8 code)
 }
 
 struct pv_ops pv_ops = {
-	.console_write	= serial_write,
-	.irq_disable	= native_irq_disable,
-	.irq_enable	= native_irq_enable,
-	.halt		= native_halt,
-	.inb		= native_inb,
-	.outb		= native_outb,
-	.load_idt	= native_load_idt,
-	.read_cr2	= native_read_cr2,
-	.shutdown	= native_shutdown,
+	.console_write		= serial_write,
+	.load_idt		= native_load_idt,
+	.set_kernel_stack	= native_set_kernel_stack,
+	.halt			= native_halt,
+	.inb			= native_inb,
+	.outb			= native_outb,
+	.read_cr2		= native_read_cr2,
+	.shutdown		= native_shutdown,
+	.irq_disable		= native_irq_disable,
+	.irq_enable		= native_irq_enable,
+	.irq_save		= native_irq_save,
+	.irq_restore		= native_irq_restore,
+	.load_cr3		= native_load_cr3,
+	.set_pte		= native_set_pte,
+	.flush			= native_flush,
+	.tsc_khz		= pit_tsc_khz,
+	.timer_arm		= native_timer_arm,
 };
 
+/* A TSS descriptor: base and limit scattered as usual, then base >> 32. */
+static void load_gdt_and_tss(void)
+{
+	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
+	struct table_desc desc = { sizeof(gdt) - 1, (u64)gdt };
+
+	gdt[TSS_SELECTOR >> 3] = (limit & 0xffff) | (base & 0xffffff) << 16 |
+				 (u64)GDT_TSS_AVAILABLE << 40 |
+				 (base >> 24 & 0xff) << 56;
+	gdt[(TSS_SELECTOR >> 3) + 1] = base >> 32;
+	asm volatile("lgdt %0; ltr %w1" : : "m" (desc), "r" (TSS_SELECTOR)
+		     : "memory");
+}
+
 /**
- * native_init() - set up the native backend's devices (the serial port).
- *
- * pv_ops already points at this backend; only the console needs work.
+ * native_init() - set up the console, the GDT and TSS, and the PIC with
+ * only the timer's line open.  pv_ops already points at this backend.
  */
 void native_init(void)
 {
 	serial_init();
+	load_gdt_and_tss();
+	pic_init();
+	pic_unmask(PIT_IRQ);
 }

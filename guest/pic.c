@@ -41,16 +41,6 @@ void pic_init(void)
 }
 
 /**
- * pic_mask() - stop an IRQ line from interrupting.
- * @irq: the line, 0..15.
- */
-void pic_mask(unsigned int irq)
-{
-	irq_mask |= 1 << irq;
-	pic_write_mask();
-}
-
-/**
  * pic_unmask() - let an IRQ line interrupt.
  * @irq: the line, 0..15; for 8..15 the cascade line is opened too.
  */

@@ -27,7 +27,6 @@
 
 #ifndef __ASSEMBLER__
 void pic_init(void);
-void pic_mask(unsigned int irq);
 void pic_unmask(unsigned int irq);
 void pic_eoi(unsigned int irq);
 #endif

@@ -4,14 +4,14 @@
  * It knows just what the guest prints: %c, %s, %d, %u, %x, %p and %%, the
  * 'l' and 'z' size modifiers, a field width (which counts digits only),
  * '0' to pad with zeros and '#' to put "0x" before hex.  Output collects
- * in a buffer handed to pv_ops.console_write in pieces, so a line costs
- * one console call, not one per character: that will matter when each
- * call is a hypercall.
+ * in a buffer handed to console_write() in pieces, so a line costs one
+ * console call, not one per character: that matters when each call is a
+ * hypercall, or a system call.  The kernel and the user programs share
+ * this file; each brings its own console_write().
  *
  * Book: book/02-guest.md, "The guest kernel".  Read trapentry.S next.
  */
 #include "printf.h"
-#include "pvops.h"
 
 struct out {
 	char buf[128];
@@ -21,7 +21,7 @@ struct out {
 static void out_flush(struct out *o)
 {
 	if (o->len)
-		pv_ops.console_write(o->buf, o->len);
+		console_write(o->buf, o->len);
 	o->len = 0;
 }
 
@@ -143,7 +143,7 @@ void vprintf(const char *fmt, va_list ap)
 }
 
 /**
- * printf() - print to the console through pv_ops.console_write.
+ * printf() - print to the console through console_write().
  * @fmt: the format, followed by its arguments.
  */
 void printf(const char *fmt, ...)

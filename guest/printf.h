@@ -8,6 +8,14 @@
 
 #include <stdarg.h>	/* part of the compiler, not of a libc */
 
+#include "types.h"
+
+/*
+ * Where printf's output goes: the kernel's goes through pv_ops (os.c),
+ * a user program's is a SYS_WRITE (user/ulib.c).
+ */
+void console_write(const char *s, size_t len);
+
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintf(const char *fmt, va_list ap)
 	__attribute__((format(printf, 1, 0)));

@@ -1,20 +1,23 @@
 /*
  * pvops.h - the guest's privileged operations, behind one table.
  *
- * Run natively, the guest is in ring 0 and may execute cli, hlt or out
- * itself.  Later chapters run this same binary in ring 1 under our
- * hypervisor, where those instructions trap; there each one becomes a
- * hypercall instead.  To make that a matter of swapping one table, once
- * boot.S has reached 64-bit C code nothing outside a backend executes a
- * privileged instruction directly: it calls through pv_ops, in the spirit
- * of Linux's paravirt_ops.
+ * Run natively, the guest is in ring 0 and may execute cli, hlt, out or
+ * mov to %cr3 itself.  Under our hypervisor the same binary runs in ring 1,
+ * where those instructions trap; there each one becomes a hypercall, or a
+ * store into the page shared with the hypervisor.  To make that a matter
+ * of swapping one table, once boot.S has reached 64-bit C code nothing
+ * outside a backend executes a privileged instruction directly: it calls
+ * through pv_ops, in the spirit of Linux's paravirt_ops.
+ *
+ * The table is grouped as a kernel thinks of the machine: the CPU, the
+ * interrupt flag, the MMU, time.  What the two backends do differently
+ * for each member is the lesson of book chapter 5.
  *
  * There are two backends.  pv_ops starts out as native.c, so the table is
  * usable from the first line of C after a multiboot2 boot; ligeiro's
  * entry point switches it to ligeiro.c (hypercalls) before anything else.
  *
- * Book: book/02-guest.md, "The guest kernel".  Read native.c next, and
- * ligeiro.c with book/05-hypercalls-pvops.md.
+ * Book: book/05-hypercalls-pvops.md.  Read native.c next, and ligeiro.c.
  */
 #ifndef GUEST_PVOPS_H
 #define GUEST_PVOPS_H
@@ -30,35 +33,58 @@ struct pv_ops {
 	/** Write len bytes to the console; lines end with a newline. */
 	void (*console_write)(const char *s, size_t len);
 
+	/* The CPU. */
+	/** Install the IDT: 256 gates, so limit is 4095. */
+	void (*load_idt)(const void *base, u16 limit);
+	/** The stack the CPU switches to on a trap from ring 3. */
+	void (*set_kernel_stack)(u64 top);
+	/** Enable interrupts and wait for one, as one step (sti; hlt). */
+	void (*halt)(void);
+	/** Read a byte from an I/O port (native devices only). */
+	u8 (*inb)(u16 port);
+	/** Write a byte to an I/O port (native devices only). */
+	void (*outb)(u16 port, u8 value);
+	/** The address the page fault being handled tried to touch. */
+	u64 (*read_cr2)(void);
+	/** Stop the machine with code: LIGEIRO_GUEST_OK, _FAILED, ... */
+	void (*shutdown)(u8 code) __attribute__((noreturn));
+
+	/* The interrupt flag. */
 	/** Disable interrupts (cli). */
 	void (*irq_disable)(void);
-
-	/** Enable interrupts (sti). */
+	/** Enable interrupts (sti); a pending one arrives at once. */
 	void (*irq_enable)(void);
-
+	/** Disable interrupts; return the old flag (RFLAGS_IF or 0). */
+	u64 (*irq_save)(void);
 	/**
-	 * Enable interrupts and wait for the next one, as one step: an
-	 * interrupt arriving between the two must still wake us.
+	 * Set the flag from flags, as irq_save returned it or as a trap
+	 * frame holds it: the way back from every trap calls it just
+	 * before iretq, which under ligeiro cannot set it.
 	 */
-	void (*halt)(void);
+	void (*irq_restore)(u64 flags);
 
-	/** Read a byte from an I/O port. */
-	u8 (*inb)(u16 port);
-
-	/** Write a byte to an I/O port. */
-	void (*outb)(u16 port, u8 value);
-
-	/** Install the IDT; limit is its size in bytes minus one. */
-	void (*load_idt)(const void *base, u16 limit);
-
-	/** The address the last page fault tried to touch (CR2). */
-	u64 (*read_cr2)(void);
-
+	/* The MMU. */
+	/** Switch to the address space whose PML4 is at this address. */
+	void (*load_cr3)(u64 pml4);
 	/**
-	 * Stop the machine with code: LIGEIRO_GUEST_OK, _FAILED, or (under
-	 * ligeiro) any other up to LIGEIRO_EXIT_GUEST_MAX.
+	 * Write a page-table entry that maps va in the current address
+	 * space; the old translation may linger until flush().
 	 */
-	void (*shutdown)(u8 code) __attribute__((noreturn));
+	void (*set_pte)(u64 *pte, u64 value, u64 va);
+	/**
+	 * Make every set_pte so far take effect.  all: page tables were
+	 * freed, forget every translation of every address space.
+	 */
+	void (*flush)(bool all);
+
+	/* Time. */
+	/** The TSC's frequency, in ticks per millisecond. */
+	u64 (*tsc_khz)(void);
+	/**
+	 * Interrupt once on TIMER_VECTOR, ns nanoseconds from now; this
+	 * also acknowledges the previous timer interrupt.
+	 */
+	void (*timer_arm)(u64 ns);
 };
 
 extern struct pv_ops pv_ops;

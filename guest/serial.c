@@ -2,7 +2,8 @@
  * serial.c - a polled driver for the 16550 UART on COM1.
  *
  * The guest never takes serial interrupts: to send a byte it waits until
- * the transmit register is empty, then writes it.  That is slow but cannot
+ * the transmit register is empty, then writes it; to receive one it looks
+ * whether one has arrived (the shell's SYS_READ asks once a tick).  That is slow but cannot
  * lose output, even from inside an exception handler.  Ports are reached
  * through pv_ops like any other privileged access.  On a machine with no
  * UART the status register reads as all ones, so the wait still ends.
@@ -53,4 +54,16 @@ void serial_write(const char *s, size_t len)
 
 	for (i = 0; i < len; i++)
 		serial_putc(s[i]);
+}
+
+/**
+ * serial_getc() - take a received byte from COM1, if there is one.
+ *
+ * Return: the byte, or -1 if none has arrived.
+ */
+int serial_getc(void)
+{
+	if (!(pv_ops.inb(COM1_PORT + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return pv_ops.inb(COM1_PORT + UART_RBR);
 }

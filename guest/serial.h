@@ -15,6 +15,7 @@
 
 /* Register offsets from the base port. */
 #define UART_THR	0	/* transmit holding (write) */
+#define UART_RBR	0	/* receive buffer (read) */
 #define UART_DLL	0	/* divisor low byte, when LCR_DLAB is set */
 #define UART_IER	1	/* interrupt enable */
 #define UART_DLM	1	/* divisor high byte, when LCR_DLAB is set */
@@ -27,6 +28,7 @@
 #define UART_LCR_DLAB	0x80	/* registers 0, 1 are the divisor */
 #define UART_FCR_ON	0x07	/* enable the FIFOs and clear both */
 #define UART_MCR_READY	0x03	/* assert DTR and RTS */
+#define UART_LSR_DR	0x01	/* a received byte is waiting */
 #define UART_LSR_THRE	0x20	/* transmit holding register empty */
 
 #define UART_CLOCK_HZ	115200	/* divisor 1 gives this many baud */
@@ -37,6 +39,7 @@
 
 void serial_init(void);
 void serial_write(const char *s, size_t len);
+int serial_getc(void);
 #endif
 
 #endif /* GUEST_SERIAL_H */

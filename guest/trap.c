@@ -1,26 +1,36 @@
 /*
  * trap.c - the IDT, and what to do with each exception and interrupt.
  *
- * trap_init() points the first TRAP_VECTORS entries of the IDT at the
- * stubs of trapentry.S.  From then on every exception and IRQ ends up in
- * trap(), which sorts them three ways:
+ * trap_init() fills a full 256-gate IDT from the stubs of trapentry.S:
+ * interrupt gates for the exceptions and IRQs, so each handler starts
+ * with interrupts off, and for `int $0x80` a trap gate that ring 3 may
+ * use.  The gates name the kernel's code segment, read from %cs: ring 0
+ * natively, ring 1 under ligeiro, which reads the same table (handed
+ * over with HCALL_LOAD_IDT) to deliver interrupts and exceptions.
  *
- *   - an IRQ: the timer's is counted by pit.c; any other can only be a
- *     spurious one (all other lines are masked): acknowledged, ignored;
+ * trap() sorts what arrives:
+ *
+ *   - a system call goes to syscall.c, a timer tick to time.c and the
+ *     scheduler, any other IRQ is spurious (all other lines are masked);
  *   - an exception the code asked for with trap_expect(): the self-tests
- *     provoke a breakpoint and a page fault on purpose.  trap() records
- *     what it saw and resumes at the "fixup" address the test gave, so the
- *     test can check the record afterwards;
- *   - anything else is a bug: print everything we know and stop.
+ *     provoke an invalid opcode and a page fault on purpose.  trap()
+ *     records what it saw and resumes at the "fixup" address the test
+ *     gave, so the test can check the record afterwards;
+ *   - a page fault a process may take (demand-zero memory), or one that
+ *     is its own fault, or any exception in ring 3: the process gets its
+ *     page, or dies, and the kernel carries on;
+ *   - anything else is a kernel bug: print everything we know and stop.
  *
  * Book: book/02-guest.md, "The guest kernel".  Read pic.c next.
  */
 #include "abi.h"
 #include "layout.h"
-#include "pit.h"
 #include "printf.h"
+#include "proc.h"
 #include "pvops.h"
+#include "time.h"
 #include "trap.h"
+#include "usys.h"
 
 struct idt_gate {
 	u16 offset_low;
@@ -32,10 +42,11 @@ struct idt_gate {
 	u32 reserved;
 } __attribute__((packed));
 
-static struct idt_gate idt[TRAP_VECTORS] __attribute__((aligned(16)));
+/* One page: the hypervisor reads all 256 gates. */
+static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 
-/* Filled by the stub macro in trapentry.S. */
-extern const u64 trap_stubs[TRAP_VECTORS];
+/* Filled by the stub macro in trapentry.S; the system call's is last. */
+extern const u64 trap_stubs[TRAP_STUBS];
 
 /* The one exception the code currently expects, if any. */
 static struct {
@@ -59,26 +70,33 @@ static const char *const exception_names[T_EXCEPTIONS] = {
 	[20] = "#VE virtualization",	[21] = "#CP control protection",
 };
 
+static void set_gate(unsigned int v, u64 handler, u16 cs, u8 type)
+{
+	idt[v].offset_low = handler & 0xffff;
+	idt[v].selector = cs;
+	idt[v].type = type;
+	idt[v].offset_mid = (handler >> 16) & 0xffff;
+	idt[v].offset_high = handler >> 32;
+}
+
 /** trap_init() - fill the IDT with the trapentry.S stubs and load it. */
 void trap_init(void)
 {
 	unsigned int v;
+	u16 cs;
 
-	for (v = 0; v < TRAP_VECTORS; v++) {
-		idt[v].offset_low = trap_stubs[v] & 0xffff;
-		idt[v].selector = KERNEL_CS;
-		idt[v].type = IDT_INTERRUPT_GATE;
-		idt[v].offset_mid = (trap_stubs[v] >> 16) & 0xffff;
-		idt[v].offset_high = trap_stubs[v] >> 32;
-	}
+	asm("mov %%cs, %0" : "=r" (cs));
+	for (v = 0; v < T_EXCEPTIONS + PIC_IRQS; v++)
+		set_gate(v, trap_stubs[v], cs, IDT_INTERRUPT_GATE);
+	set_gate(T_SYSCALL, trap_stubs[TRAP_STUBS - 1], cs,
+		 IDT_USER_TRAP_GATE);
 	pv_ops.load_idt(idt, sizeof(idt) - 1);
 }
 
 /**
  * trap_expect() - announce that the next exception is deliberate.
  * @vector: the exception to expect; any other is still fatal.
- * @fixup_rip: where to resume after it, or 0 for where the CPU would
- *	(after an int3, the next instruction).
+ * @fixup_rip: where to resume after it, or 0 for where the CPU would.
  *
  * When the exception happens, trap() records it and resumes as asked.
  * The slot is used once; trap_caught() reads it back.
@@ -119,12 +137,44 @@ static bool trap_was_expected(struct trap_frame *tf)
 	return true;
 }
 
+static const char *exception_name(u64 vector)
+{
+	const char *name = vector < T_EXCEPTIONS ? exception_names[vector] :
+			   NULL;
+
+	return name ? name : "reserved";
+}
+
+/*
+ * A fault that is a process's business: demand-zero memory, or a death.
+ * A system call touching a bad user pointer faults in the kernel, but
+ * for the process.  Return false if the kernel itself is at fault.
+ */
+static bool process_fault(struct trap_frame *tf)
+{
+	bool pf = tf->vector == T_PF;
+	u64 addr = pf ? pv_ops.read_cr2() : 0;
+
+	if (!current)
+		return false;
+	if (pf && proc_page_fault(addr, tf->error))
+		return true;
+	if (!trap_from_user(tf) && !(pf && addr >= USER_BASE && addr < USER_END))
+		return false;
+	if (pf)
+		printf("process %d killed: page fault at %#lx (rip %#lx)\n",
+		       current->pid, addr, tf->rip);
+	else
+		printf("process %d killed: exception %lu (%s) at rip %#lx\n",
+		       current->pid, tf->vector, exception_name(tf->vector),
+		       tf->rip);
+	proc_exit(STATUS_KILLED | tf->vector);
+}
+
 static void trap_dump(struct trap_frame *tf)
 {
-	const char *name = exception_names[tf->vector];
-
 	printf("ligeiro guest: FATAL: unexpected exception %lu (%s)\n",
-	       tf->vector, name ? name : "reserved");
+	       tf->vector, exception_name(tf->vector));
 	printf("  error=%#lx rip=%#lx cr2=%#lx\n",
 	       tf->error, tf->rip, pv_ops.read_cr2());
 	printf("  cs=%#lx rflags=%#lx rsp=%#lx ss=%#lx\n",
@@ -156,22 +206,38 @@ static void trap_die(struct trap_frame *tf)
 	pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
 }
 
-static void trap_irq(unsigned int irq)
-{
-	if (irq == PIT_IRQ)
-		pit_tick();
-	pic_eoi(irq);
-}
-
 /**
- * trap() - handle one exception or interrupt; called by trapentry.S.
+ * trap() - handle one exception, interrupt or system call; called by
+ * trapentry.S.
  * @tf: the registers at the time; changing tf->rip changes where the
  *	interrupted code resumes.
  */
 void trap(struct trap_frame *tf)
 {
-	if (tf->vector >= PIC_IRQ_BASE)
-		trap_irq(tf->vector - PIC_IRQ_BASE);
-	else if (!trap_was_expected(tf))
+	if (tf->vector == T_SYSCALL) {
+		pv_ops.irq_disable();	/* the trap gate left them on */
+		syscall(tf);
+	} else if (tf->vector == TIMER_VECTOR) {
+		time_tick();
+		proc_tick();
+	} else if (tf->vector > TIMER_VECTOR) {
+		;	/* a spurious IRQ: no EOI, the PIC expects none */
+	} else if (!trap_was_expected(tf) && !process_fault(tf)) {
 		trap_die(tf);
+	}
+}
+
+/**
+ * trap_leave() - the last word before iretq; called by trapentry.S.
+ * @tf: the frame about to be popped.
+ *
+ * On the way back to ring 3 a tick may have asked for a switch.  Then
+ * the interrupt flag is set from the frame: natively iretq would do it
+ * anyway, under ligeiro only we can.
+ */
+void trap_leave(struct trap_frame *tf)
+{
+	if (trap_from_user(tf))
+		proc_preempt();
+	pv_ops.irq_restore(tf->rflags);
 }

@@ -1,16 +1,24 @@
 /*
- * trapentry.S - the way into trap() for every exception and interrupt.
+ * trapentry.S - the way into trap() for every exception, interrupt and
+ * system call, the way back out, and the context switch.
  *
  * The CPU enters an IDT gate having pushed SS, RSP, RFLAGS, CS and RIP,
- * and for some exceptions an error code.  C cannot cope with that half-
- * built frame, so each vector gets a tiny stub that evens it out: it
- * pushes a dummy 0 where the CPU pushed no error code, then its own vector
+ * and for some exceptions an error code.  Under ligeiro the hypervisor
+ * pushes exactly the same before it jumps to our gate, so nothing here
+ * knows which world it runs in.  C cannot cope with that half-built
+ * frame, so each vector gets a tiny stub that evens it out: it pushes a
+ * dummy 0 where the CPU pushed no error code, then its own vector
  * number, and jumps to trap_common.  trap_common pushes every general
- * register, hands the whole struct trap_frame (trap.h) to trap(), and on
- * return pops it all back and resumes with iretq - at whatever RIP trap()
- * left in the frame.
+ * register and hands the whole struct trap_frame (trap.h) to trap().
  *
- * The stack stays 16-byte aligned for the call: the CPU aligns RSP before
+ * The way out, trap_return, is a label of its own because a new process
+ * starts there: proc.c builds its kernel stack as if it had trapped out
+ * of ring 3 and then called context_switch().  trap_leave() may switch
+ * to another process (preemption) and sets the interrupt flag from the
+ * frame, which under ligeiro iretq cannot do; then we pop it all back
+ * and resume with iretq, at whatever RIP the frame holds.
+ *
+ * The stack stays 16-byte aligned for the calls: the CPU aligns RSP before
  * pushing its 5 words, and the stub and trap_common add 2 + 15 more, an
  * even count of 8-byte words in all.
  *
@@ -51,14 +59,16 @@ trap_stubs:
 	.irp	v, 16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	stub	\v
 	.endr
-	/* IRQs 0..15 from the PIC, remapped to PIC_IRQ_BASE (0x20). */
+	/* IRQs 0..15 from the PIC, or ligeiro's timer, from 0x20 on. */
 	.irp	v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
 	stub	\v
 	.endr
+	/* And the system call, last in trap_stubs. */
+	stub	T_SYSCALL
 
 	.section .rodata
-	.if	(. - trap_stubs) != TRAP_VECTORS * 8 || PIC_IRQ_BASE != 32
-	.error	"trapentry.S: the stub list does not match TRAP_VECTORS"
+	.if	(. - trap_stubs) != TRAP_STUBS * 8 || PIC_IRQ_BASE != 32
+	.error	"trapentry.S: the stub list does not match TRAP_STUBS"
 	.endif
 
 	.text
@@ -81,6 +91,10 @@ trap_common:
 	movq	%rsp, %rdi		/* trap(struct trap_frame *tf) */
 	cld				/* the C ABI expects DF clear */
 	call	trap
+	.globl	trap_return
+trap_return:
+	movq	%rsp, %rdi		/* trap_leave(struct trap_frame *tf) */
+	call	trap_leave
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -98,3 +112,27 @@ trap_common:
 	popq	%rax
 	addq	$16, %rsp		/* drop vector and error code */
 	iretq
+
+/*
+ * context_switch(old_sp, new_sp): the C calling convention lets a
+ * function clobber every register but these six, so they are all one
+ * kernel thread has to keep; its return address is already on its stack.
+ * The other thread resumes wherever it called us, or at trap_return.
+ */
+	.globl	context_switch
+context_switch:
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, (%rdi)
+	movq	%rsi, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	ret

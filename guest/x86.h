@@ -28,16 +28,20 @@
 /* Page-table entry flags. */
 #define PTE_P		(1 << 0)	/* present */
 #define PTE_W		(1 << 1)	/* writable */
+#define PTE_U		(1 << 2)	/* reachable from ring 3 */
 #define PTE_PS		(1 << 7)	/* in a directory: a 2 MiB page */
 #define PAGE_SIZE	4096
+#define PTE_ADDR	0x000ffffffffff000	/* the frame an entry points at */
 #define PTES_PER_TABLE	512
 #define LARGE_PAGE_SIZE	(2 << 20)	/* mapped by one PD entry */
 
 /* RFLAGS. */
+#define RFLAGS_FIXED	(1 << 1)	/* always set */
 #define RFLAGS_IF	(1 << 9)	/* interrupts enabled */
 
 /* Exception vectors the code refers to by name. */
-#define T_BP		3		/* breakpoint (int3) */
+#define T_UD		6		/* invalid opcode (ud2) */
+#define T_GP		13		/* general protection */
 #define T_PF		14		/* page fault */
 #define T_EXCEPTIONS	32		/* 0..31 belong to the CPU */
 
@@ -45,7 +49,15 @@
 #define PF_PRESENT	(1 << 0)	/* 0: the page was not present */
 #define PF_WRITE	(1 << 1)	/* 1: the access was a write */
 
-/* IDT gate type: a 64-bit interrupt gate, present, DPL 0. */
+/*
+ * IDT gate types, present: an interrupt gate (DPL 0) clears IF on entry,
+ * a trap gate leaves it; DPL 3 lets ring 3 reach the gate with `int`.
+ */
 #define IDT_INTERRUPT_GATE	0x8e
+#define IDT_USER_TRAP_GATE	0xef
+#define IDT_ENTRIES		256
+
+/* A 64-bit TSS descriptor's type: present, available. */
+#define GDT_TSS_AVAILABLE	0x89
 
 #endif /* GUEST_X86_H */

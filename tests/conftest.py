@@ -14,8 +14,9 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
 
-# Every script that tests the module inside the host, in the order run.
-HOST_SCRIPTS = ["foundation.sh", "worldswitch.sh"]
+# Every script that tests the module inside the host, in the order run
+# (worldswitch.sh ends by unloading the module).
+HOST_SCRIPTS = ["foundation.sh", "guestos.sh", "worldswitch.sh"]
 
 
 @pytest.fixture(scope="session")
