@@ -5,7 +5,7 @@
 #   make run        install what is missing, build, boot the guest natively,
 #                   then boot the QEMU host, run the demo, open a shell
 #   make check      install what is missing, build, run every test
-#   make bench      instruction counts of the world switch, under -icount
+#   make bench      the guest's costs natively and under ligeiro, side by side
 #   make debug      boot the host with QEMU's exception log and gdb stub
 #   make iso        the guest's GRUB rescue ISO (native boot)
 #   make docs       the book and the API reference (Doxygen), into build/docs
@@ -55,10 +55,11 @@ sparse: $(MODULE)
 	$(MAKE) -s -C hv KDIR=$(KDIR) C=2 2>&1 | tee $(BUILD)/sparse.log
 	@! grep -E 'warning:|error:' $(BUILD)/sparse.log
 
-# Under -icount shift=0 QEMU's TSC counts instructions: repeatable figures.
+# The same guest benchmarks natively and under ligeiro, under TCG and
+# under -icount (where QEMU's TSC counts instructions), side by side.
 bench: all
-	QEMU_ARGS="-icount shift=0" SMP=1 scripts/qemu.sh host $(VMLINUZ) \
-		$(INITRD) quiet lgrun=/tests/bench.sh | grep '^bench:'
+	$(MAKE) -C guest OUT=$(BUILD)/guest iso-bench
+	cd tests && /usr/bin/python3 bench.py
 
 debug: all
 	DEBUG=1 scripts/qemu.sh host $(VMLINUZ) $(INITRD) lgshell=1 || true

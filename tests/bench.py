@@ -1,0 +1,54 @@
+"""bench.py - `make bench`: the guest's costs natively and under ligeiro.
+
+One run boots the guest four ways -- natively from its bench ISO and
+under ligeiro in the QEMU host, each under plain TCG and under
+`-icount shift=0` -- and prints the guest's own measurements side by side
+with their ratio to native.  Under TCG a "cycle" is emulated time, not a
+hardware cost; under -icount the TSC counts instructions, so those
+columns are repeatable to the instruction.  CPU=max picks the CPU model.
+See book/08 and the anchors in book/00-introduction.md.
+"""
+import os
+import re
+import sys
+
+import harness
+
+BENCH = re.compile(r"^BENCH (\S+) (\d+)", re.M)
+ICOUNT = {"QEMU_ARGS": "-icount shift=0", "SMP": "1"}
+
+
+def measure(name, args, env):
+    cpu = os.environ.get("CPU", "qemu64")
+    full_env = dict(env, CPU=cpu)
+    boot = harness.boot(name, args, 900, full_env)
+    boot.require_clean()
+    found = {k: int(v) for k, v in BENCH.findall(boot.transcript)}
+    if not found:
+        boot.fail("no BENCH lines")
+    return found
+
+
+def main():
+    iso = harness.BUILD / "guest" / "ligeiro-guest-bench.iso"
+    host = ["host", harness.VMLINUZ, harness.INITRD, "quiet",
+            "lgrun=/tests/bench.sh"]
+    runs = {}
+    for mode, env in (("tcg", {}), ("icount", ICOUNT)):
+        runs["native", mode] = measure("bench-native-" + mode,
+                                       ["native", iso], env)
+        runs["pv", mode] = measure("bench-pv-" + mode, host, env)
+    for mode, unit in (("tcg", "TSC cycles under TCG"),
+                       ("icount", "instructions (-icount)")):
+        native, pv = runs["native", mode], runs["pv", mode]
+        print("\n%s, CPU=%s" % (unit, os.environ.get("CPU", "qemu64")))
+        print("%-26s %12s %12s %8s" % ("", "native", "pv", "pv/native"))
+        for name in sorted(set(native) | set(pv)):
+            n, p = native.get(name), pv.get(name)
+            ratio = "%7.1fx" % (p / n) if n and p else ""
+            print("%-26s %12s %12s %8s" % (name, n if n else "-",
+                                           p if p else "-", ratio))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
