@@ -2,8 +2,9 @@
 #
 #   make            build everything: ligeiro.ko, the launcher, the guest,
 #                   its ISO, the host's initramfs and the unit tests
-#   make run        install what is missing, build, boot the guest natively,
-#                   then boot the QEMU host, run the demo, open a shell
+#   make run        install what is missing, build, boot the guest natively
+#                   into its shell, then boot the QEMU host, run the demo
+#                   and open a host shell
 #   make check      install what is missing, build, run every test
 #   make bench      the guest's costs natively and under ligeiro, side by side
 #   make debug      boot the host with QEMU's exception log and gdb stub
@@ -41,8 +42,10 @@ run check:
 	$(MAKE) do-$@
 
 do-run: all
-	@echo "== 1. the guest alone, booted natively by GRUB in QEMU =="
-	scripts/qemu.sh native $(ISO) || [ $$? = 1 ]
+	$(MAKE) -C guest OUT=$(BUILD)/guest iso-shell
+	@echo "== 1. the guest alone, booted natively by GRUB in QEMU: its shell =="
+	@echo "   (type 'help' for the programs, 'tests' to run the test suite, 'exit' to go on)"
+	scripts/qemu.sh native $(BUILD)/guest/ligeiro-guest-shell.iso || [ $$? = 1 ]
 	@echo "== 2. the QEMU host: Linux $(KVER) with ligeiro.ko =="
 	scripts/qemu.sh host $(VMLINUZ) $(INITRD) quiet lgrun=/demo.sh lgshell=1 || true
 

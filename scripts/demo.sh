@@ -11,4 +11,7 @@ ligeiro --version
 echo "== ligeiro --stats /guest/ligeiro-guest.elf =="
 ligeiro --stats /guest/ligeiro-guest.elf
 echo "(exit status $?)"
+echo "== ligeiro /guest/ligeiro-guest.elf -- tests   (the guest OS's suite, at ring 1 and 3) =="
+ligeiro /guest/ligeiro-guest.elf -- tests
+echo "(exit status $?)"
 echo
