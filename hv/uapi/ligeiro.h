@@ -122,14 +122,15 @@ struct ligeiro_exit {
 #define LIGEIRO_HCALL_NOP	0	/* nothing: measures a round trip */
 #define LIGEIRO_HCALL_INIT	1	/* rdi: gpa of the struct ligeiro_shared */
 #define LIGEIRO_HCALL_CONSOLE	2	/* rdi: gpa, rsi: length of the text */
-#define LIGEIRO_HCALL_HALT	3	/* sleep until an interrupt or a signal */
+#define LIGEIRO_HCALL_HALT	3	/* sleep until an interrupt is pending */
 #define LIGEIRO_HCALL_SHUTDOWN	4	/* rdi: exit code, 0..EXIT_GUEST_MAX */
 #define LIGEIRO_HCALL_LOAD_IDT	5	/* rdi: gpa of the guest's 256-gate IDT */
 #define LIGEIRO_HCALL_SET_STACK	6	/* rdi: kernel stack top for ring 3 traps */
 #define LIGEIRO_HCALL_NEW_CR3	7	/* rdi: gpa of a PML4: a new address space */
 #define LIGEIRO_HCALL_INVLPG	8	/* rdi: a virtual address whose PTE changed,
 					   or LIGEIRO_BATCH_ALL: every one */
-#define LIGEIRO_HCALL_FLUSH	9	/* drain the batch; rdi = 1: forget all */
+#define LIGEIRO_HCALL_FLUSH	9	/* drain the batch; rdi = 1: forget the
+					   mappings of every address space */
 #define LIGEIRO_HCALL_SET_TIMER	10	/* rdi: nanoseconds from now; 0 cancels */
 #define LIGEIRO_HCALL_COUNT	11
 
@@ -145,6 +146,12 @@ struct ligeiro_exit {
  * iretq, restoring irq_enabled from the frame first.  Gate 0x80, if its
  * DPL is 3, becomes a direct trap gate: ring 3's `int $0x80` reaches the
  * guest kernel without any exit.
+ *
+ * HALT is `sti; hlt`: the guest sets irq_enabled, then makes the call,
+ * which returns at once if an interrupt is already pending.  Shadow roots
+ * are cached by the guest-physical address of the PML4, so before it
+ * reuses the pages of a freed address space's tables the guest must FLUSH
+ * with rdi = 1.
  */
 #define LIGEIRO_TIMER_VECTOR	0x20	/* the one-shot timer's interrupt */
 #define LIGEIRO_BATCH_MAX	256
