@@ -37,9 +37,20 @@
 static enum hrtimer_restart timer_fired(struct hrtimer *t)
 {
 	struct ligeiro_vm *vm = container_of(t, struct ligeiro_vm, timer);
+	struct task_struct *vcpu;
 
 	set_bit(0, &vm->pending);	/* bit 0: LIGEIRO_TIMER_VECTOR */
 	wake_up(&vm->wq);
+	/*
+	 * If the vCPU is in the guest on another CPU, an IPI makes it exit
+	 * now; on this CPU, this very interrupt already did.  A task struct
+	 * is freed only after an RCU grace period, so it stays valid here.
+	 */
+	rcu_read_lock();
+	vcpu = READ_ONCE(vm->task);
+	if (vcpu)
+		kick_process(vcpu);
+	rcu_read_unlock();
 	return HRTIMER_NORESTART;
 }
 

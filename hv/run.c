@@ -174,6 +174,7 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	 * launcher's own SSE code between two runs cannot clobber it.
 	 */
 	fpu_swap_kvm_fpstate(&vm->fpu, true);
+	WRITE_ONCE(vm->task, current);
 	for (;;) {
 		ret = -EINTR;
 		if (signal_pending(current))
@@ -193,6 +194,7 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		if (handle_exit(vm, exit))
 			break;
 	}
+	WRITE_ONCE(vm->task, NULL);
 	fpu_swap_kvm_fpstate(&vm->fpu, false);
 	return ret;
 }

@@ -65,6 +65,7 @@ struct shadow_root {
  * @pending: interrupts waiting for the guest (bit n: vector 0x20 + n).
  * @timer: the guest's one-shot timer.
  * @wq: where HCALL_HALT sleeps.
+ * @task: the vCPU thread while it is in LIGEIRO_RUN, else NULL.
  * @fpu: the guest's FPU/SSE state, apart from the launcher's own.
  * @stats: the counters of LIGEIRO_GET_STATS.
  */
@@ -86,6 +87,7 @@ struct ligeiro_vm {
 	unsigned long pending;
 	struct hrtimer timer;
 	wait_queue_head_t wq;
+	struct task_struct *task;
 	struct fpu_guest fpu;
 	struct ligeiro_stats stats;
 };
