@@ -11,7 +11,12 @@ import pytest
 FOUNDATION = [
     "host.loaded", "host.devnode", "host.devmode", "abi.open", "abi.version",
     "abi.unknown_ioctl", "abi.foreign_ioctl", "abi.read", "abi.write",
-    "abi.mmap", "abi.two_opens", "host.abi_probe", "host.launcher_version",
+    "abi.mmap", "abi.two_opens", "abi.create_misaligned", "abi.create_empty",
+    "abi.create_huge", "abi.create_entry", "abi.create_boot",
+    "abi.create_flags", "abi.create_mode", "abi.create_unmapped",
+    "abi.run_before_create", "abi.create", "abi.create_twice",
+    "abi.create_efault", "abi.run_efault",
+    "host.abi_probe", "host.launcher_version",
     "host.guest_runs", "host.unload_busy", "host.unload",
     "host.devnode_gone", "host.unload_msg", "host.reload",
 ]

@@ -5,7 +5,9 @@
  * Runs inside the QEMU host (tests/host/foundation.sh calls it).  Each
  * check prints a RESULT line: the version ioctl answers the version of the
  * header this was built with, unknown requests are refused with ENOTTY,
- * read/write/mmap on the device fail cleanly, and several opens coexist.
+ * read/write/mmap on the device fail cleanly, several opens coexist, and
+ * every malformed LIGEIRO_CREATE_VM or out-of-order LIGEIRO_RUN gets its
+ * errno and leaves the file usable.
  * The host's log is then searched for oopses by the harness: a refused
  * request must leave no trace there.  See book/09-testing.md.
  */
@@ -37,6 +39,68 @@ static void expect_errno(const char *name, long ret, int want)
 	snprintf(detail, sizeof(detail), "ret=%ld errno=%s want=%s", ret,
 		 ret == -1 ? strerror(errno) : "-", strerror(want));
 	result(name, ok, detail);
+}
+
+#define MEM	(4UL << 20)
+
+/* LIGEIRO_CREATE_VM on a fresh file with one field of a good request
+ * spoiled by @spoil; the call must fail with @want. */
+static void bad_create(const char *path, const char *name, void *mem,
+		       void (*spoil)(struct ligeiro_create *), int want)
+{
+	struct ligeiro_create c = {
+		.mem_addr = (unsigned long)mem, .mem_size = MEM,
+		.entry = 1 << 20, .boot_gpa = 2 << 20, .mode = LIGEIRO_MODE_PV,
+	};
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	spoil(&c);
+	expect_errno(name, ioctl(fd, LIGEIRO_CREATE_VM, &c), want);
+	close(fd);
+}
+
+static void misaligned(struct ligeiro_create *c) { c->mem_addr += 8; }
+static void empty(struct ligeiro_create *c) { c->mem_size = 0; }
+static void huge(struct ligeiro_create *c) { c->mem_size = 1ULL << 40; }
+static void entry_out(struct ligeiro_create *c) { c->entry = MEM; }
+static void boot_out(struct ligeiro_create *c) { c->boot_gpa = ~0ULL; }
+static void flags(struct ligeiro_create *c) { c->flags = 1; }
+static void mode(struct ligeiro_create *c) { c->mode = 77; }
+static void unmapped(struct ligeiro_create *c) { c->mem_addr = 4096; }
+
+static void check_create(const char *path)
+{
+	void *mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct ligeiro_create c = {
+		.mem_addr = (unsigned long)mem, .mem_size = MEM,
+		.entry = 1 << 20, .boot_gpa = 2 << 20, .mode = LIGEIRO_MODE_PV,
+	};
+	struct ligeiro_exit ex;
+	int fd;
+
+	bad_create(path, "abi.create_misaligned", mem, misaligned, EINVAL);
+	bad_create(path, "abi.create_empty", mem, empty, EINVAL);
+	bad_create(path, "abi.create_huge", mem, huge, EINVAL);
+	bad_create(path, "abi.create_entry", mem, entry_out, EINVAL);
+	bad_create(path, "abi.create_boot", mem, boot_out, EINVAL);
+	bad_create(path, "abi.create_flags", mem, flags, EINVAL);
+	bad_create(path, "abi.create_mode", mem, mode, EINVAL);
+	bad_create(path, "abi.create_unmapped", mem, unmapped, EFAULT);
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	expect_errno("abi.run_before_create", ioctl(fd, LIGEIRO_RUN, &ex),
+		     EINVAL);
+	result("abi.create", ioctl(fd, LIGEIRO_CREATE_VM, &c) == 0,
+	       "a good request after bad ones");
+	expect_errno("abi.create_twice", ioctl(fd, LIGEIRO_CREATE_VM, &c),
+		     EBUSY);
+	expect_errno("abi.create_efault",
+		     ioctl(fd, LIGEIRO_CREATE_VM, (void *)16), EFAULT);
+	expect_errno("abi.run_efault", ioctl(fd, LIGEIRO_RUN, (void *)16),
+		     EFAULT);
+	close(fd);
+	munmap(mem, MEM);
 }
 
 int main(void)
@@ -76,5 +140,6 @@ int main(void)
 
 	close(fd2);
 	close(fd);
+	check_create(path);
 	return failures != 0;
 }
