@@ -4,8 +4,8 @@
  * Unlike x86.h these numbers are not fixed by the CPU; we picked them.  The
  * kernel is linked at 1 MiB (see guest.ld).  boot.S identity-maps the first
  * 4 GiB with 2 MiB pages, just enough to reach C; vm.c then builds the
- * kernel's real tables, which map guest RAM and nothing else, so any
- * address past RAM faults.  4 GiB covers every address a 32-bit boot
+ * kernel's real tables, which map guest RAM (from 4 KiB up, holes below
+ * 1 MiB included) and nothing else, so any address past RAM faults.  4 GiB covers every address a 32-bit boot
  * loader can hand us and is also all the memory we ever use.
  *
  * The GDT of a native boot puts the user segments at the selectors

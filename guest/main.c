@@ -86,7 +86,7 @@ static void __attribute__((noreturn)) unknown_word(const char *word)
 void guest_main(u32 magic, u64 info_addr)
 {
 	struct mem_summary sum = { 0 };
-	const char *err, *word;
+	const char *err, *word, *extra;
 	char *p;
 
 	native_init();
@@ -110,8 +110,10 @@ void guest_main(u32 magic, u64 info_addr)
 	word = next_word(&p);
 	if (!word)
 		word = "tests";
-	if (!program_find(word) || next_word(&p))
+	if (!program_find(word))
 		unknown_word(word);
+	if ((extra = next_word(&p)))
+		unknown_word(extra);
 	os_start(word, sum.ram_end);
 }
 

@@ -5,7 +5,7 @@
  * separately and meet only here: the system-call numbers, what the
  * arguments mean, and where a process lives in its address space.  A
  * system call is `int $LIGEIRO_SYSCALL_VECTOR` (0x80) from ring 3, the
- * number in %rax, arguments in %rdi, %rsi, %rdx, the result in %rax;
+ * number in %rax, arguments in %rdi and %rsi, the result in %rax;
  * every other register survives.  A negative result is an error.
  *
  * A process's memory is one PML4 slot of its own, slot 1, far from the

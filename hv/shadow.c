@@ -263,11 +263,6 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3)
 	if (!PAGE_ALIGNED(gcr3) || !vm_range_ok(vm, gcr3, PAGE_SIZE))
 		return vm_kill(vm, exit, "new address space: 0x%llx is not a page of guest memory",
 			       gcr3);
-	pml4 = guest_u64(vm, gcr3);
-	for (i = PTRS_PER_PGD / 2; i < PTRS_PER_PGD; i++)
-		if (READ_ONCE(pml4[i]) & _PAGE_PRESENT)
-			return vm_kill(vm, exit, "guest page tables at 0x%llx map the upper half (entry %d), which belongs to the hypervisor",
-				       gcr3, i);
 	vm->stats.cr3_loads++;
 	for (i = 0; i < SHADOW_ROOTS; i++) {
 		r = &vm->roots[i];
@@ -278,6 +273,16 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3)
 		if (!victim || !r->pml4 || (victim->pml4 && r->used < victim->used))
 			victim = r;
 	}
+	/*
+	 * A new address space: refuse tables that claim the upper half.  (A
+	 * cached one is not rescanned: its upper half is never walked, and
+	 * a fault there kills the guest anyway.)
+	 */
+	pml4 = guest_u64(vm, gcr3);
+	for (i = PTRS_PER_PGD / 2; i < PTRS_PER_PGD; i++)
+		if (READ_ONCE(pml4[i]) & _PAGE_PRESENT)
+			return vm_kill(vm, exit, "guest page tables at 0x%llx map the upper half (entry %d), which belongs to the hypervisor",
+				       gcr3, i);
 	r = victim;
 	if (root_reset(r, gcr3))
 		return vm_kill(vm, exit, "out of memory for shadow page tables");

@@ -6,7 +6,8 @@ under ligeiro in the QEMU host, each under plain TCG and under
 with their ratio to native.  Under TCG a "cycle" is emulated time, not a
 hardware cost; under -icount the TSC counts instructions, so those
 columns are repeatable to the instruction.  CPU=max picks the CPU model.
-See book/08 and the anchors in book/00-introduction.md.
+The figures and the comparison with Xen's are discussed in
+book/05-hypercalls-pvops.md and book/06-shadow-paging.md.
 """
 import os
 import re

@@ -4,8 +4,9 @@
  * context switch (a yield between two processes, which is a system call
  * too).  Natively these are the machine's costs; under ligeiro each one
  * shows what the hypervisor adds (book/05, book/06): nothing for a system
- * call through the direct gate, two exits for a page fault (the shadow
- * miss, then the reflected fault), two hypercalls for a switch.
+ * call through the direct gate, three exits for a page fault (the
+ * reflected fault, the kernel's first write to the fresh page, the
+ * process's retry), two hypercalls for a switch.
  *
  * Started with a count it is the partner that yields back that often.
  *
