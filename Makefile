@@ -20,8 +20,9 @@
 KVER ?= $(shell scripts/kernel.sh kver)
 BUILD := $(CURDIR)/build
 KERNEL := $(BUILD)/kernel/$(KVER)
-KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-$(KVER)) \
-		    $(KERNEL)/root/usr/src/linux-headers-$(KVER))
+# The headers kernel.sh unpacked (Ubuntu), else Debian's installed ones.
+KDIR ?= $(firstword $(wildcard $(KERNEL)/root/usr/src/linux-headers-$(KVER)) \
+		    /usr/src/linux-headers-$(KVER))
 PYTEST := /usr/bin/python3 -m pytest
 
 MODULE := hv/ligeiro.ko

@@ -44,10 +44,15 @@ SRC
 		-o APT::Architecture=amd64 -o Debug::NoLocking=1
 }
 
+# The private lists are fetched once, on first use.
+papt_lists() {
+	[ -n "$(ls "$papt/lists" 2>/dev/null | grep Packages)" ] ||
+		papt_get apt-get -qq update >&2
+}
+
 apt_cache() {
 	if use_private_apt; then
-		[ -n "$(ls "$papt/lists" 2>/dev/null | grep Packages)" ] ||
-			papt_get apt-get -qq update >&2
+		papt_lists
 		papt_get apt-cache "$@"
 	else
 		apt-cache "$@"
@@ -56,6 +61,7 @@ apt_cache() {
 
 apt_download() {
 	if use_private_apt; then
+		papt_lists
 		papt_get apt-get -qq download "$@"
 	else
 		apt-get -qq download "$@"
@@ -86,7 +92,7 @@ fetch() {
 		     "(is KVER right? is deb.debian.org reachable?)" >&2
 		exit 1
 	}
-	if use_private_apt && [ ! -d "/usr/src/linux-headers-$kv" ]; then
+	if use_private_apt; then
 		common=$(echo "$kv" | sed 's/-amd64$/-common/')
 		apt_download "linux-headers-$kv" "linux-headers-$common" \
 			linux-kbuild-6.1 >&2
