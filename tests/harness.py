@@ -103,8 +103,19 @@ class Boot:
             self.fail("; ".join(found))
 
     def result(self, check):
-        """The detail of a passing check; fails the test otherwise."""
-        self.require_clean()
+        """The detail of a passing check; fails the test otherwise.
+
+        A boot in which *another* check failed ends with the guest's or
+        host's failure status; that fails that other check (and the
+        boot-wide tests), not this one.  Kernel trouble, a timeout or a
+        triple fault fail every check of the boot.
+        """
+        found = self.problems(qemu_status(abi.GUEST_FAILED))
+        if found and "exited" not in found[-1]:
+            self.fail("; ".join(found))
+        if self.status not in (qemu_status(abi.GUEST_OK),
+                               qemu_status(abi.GUEST_FAILED)):
+            self.require_clean()
         if check not in self.results:
             self.fail("check %r never reported a result" % check)
         verdict, detail = self.results[check]

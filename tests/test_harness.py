@@ -30,10 +30,19 @@ def test_clean_boot_passes():
     assert b.fields("a.b") == {"x": "1"}
 
 
+def test_another_checks_failure_fails_only_that_check():
+    b = boot("RESULT a.b PASS\nRESULT c.d FAIL broken\n",
+             harness.qemu_status(abi.GUEST_FAILED))
+    assert b.result("a.b") == ""
+    with pytest.raises(AssertionError, match="failed: broken"):
+        b.result("c.d")
+    with pytest.raises(AssertionError, match="exited 3"):
+        b.require_clean()
+
+
 @pytest.mark.parametrize("text,status,timed_out,why", [
     ("RESULT a.b PASS\n", 0, False, "triple fault"),
-    ("RESULT a.b PASS\n", harness.qemu_status(abi.GUEST_FAILED), False,
-     "exited"),
+    ("RESULT a.b PASS\n", 7, False, "exited"),
     ("RESULT a.b PASS\n", OK, True, "timed out"),
     ("RESULT a.b PASS\n[  1.0] BUG: kernel NULL pointer dereference\n", OK,
      False, "kernel trouble"),

@@ -121,11 +121,11 @@ cat /tmp/fa.out /tmp/fb.out | grep "RESULT pv.fpu" | sed 's/^RESULT/[fpu] RESULT
 check ws.fpu "statuses $sa and $sb" -- sh -c "test $sa = 0 -a $sb = 0 &&
 	grep -q 'RESULT pv.fpu PASS' /tmp/fa.out && grep -q 'RESULT pv.fpu PASS' /tmp/fb.out"
 
-# 8. 200 create-run-destroy cycles leak nothing.  Pins are counted
-#    exactly by the kernel (nr_foll_pin_*): none may remain.  Free memory
-#    counts the per-CPU free lists too (MemFree alone wobbles by
-#    megabytes as they fill and drain), after 20 warm-up runs fill the
-#    caches; it may drop by < 1 MiB and unreclaimable slab grow by
+# 8. 220 create-run-destroy cycles leak nothing: 20 to warm the caches
+#    up, then 200 measured.  Pins are counted exactly by the kernel
+#    (nr_foll_pin_*): none may remain.  Free memory counts the per-CPU
+#    free lists too (MemFree alone wobbles by megabytes as they fill and
+#    drain); it may drop by < 1 MiB and unreclaimable slab grow by
 #    < 256 KiB.  One leaked 4 MiB VM per run would be 800 MiB.
 pins() { echo 1 >/proc/sys/vm/stat_refresh	# fold per-CPU deltas
 	awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
