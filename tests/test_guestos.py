@@ -11,7 +11,8 @@ import pytest
 
 import test_native
 
-HOST_CHECKS = ["os.tests", "os.sysloop", "os.ctxloop", "os.batch"]
+HOST_CHECKS = ["os.tests", "os.two_oses", "os.sysloop", "os.ctxloop",
+               "os.batch"]
 
 
 @pytest.mark.parametrize("cpu", test_native.CPUS)
