@@ -52,7 +52,7 @@ static long ioctl_create(struct ligeiro_vm *vm, void __user *arg)
 
 	if (copy_from_user(&c, arg, sizeof(c)))
 		return -EFAULT;
-	if (vm->created)
+	if (vm->pages)
 		return -EBUSY;
 	return vm_create(vm, &c);
 }
@@ -62,7 +62,7 @@ static long ioctl_run(struct ligeiro_vm *vm, void __user *arg)
 	struct ligeiro_exit exit;
 	int err;
 
-	if (!vm->created)
+	if (!vm->pages)
 		return -EINVAL;
 	memset(&exit, 0, sizeof(exit));
 	err = vm_run(vm, &exit);

@@ -95,7 +95,6 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	memset(&vm->segs, 0, sizeof(vm->segs));
 	vm->segs.ds = LIGEIRO_GUEST_KERNEL_DS;
 	vm->segs.es = LIGEIRO_GUEST_KERNEL_DS;
-	vm->created = true;
 	return 0;
 }
 
@@ -111,5 +110,4 @@ void vm_destroy(struct ligeiro_vm *vm)
 	unpin_user_pages_dirty_lock(vm->pages, vm->npages, true);
 	kvfree(vm->pages);
 	vm->pages = NULL;
-	vm->created = false;
 }

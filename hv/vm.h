@@ -47,9 +47,9 @@ struct shadow_root {
 /**
  * struct ligeiro_vm - everything the hypervisor knows about one guest.
  * @lock: one LIGEIRO_RUN at a time.
- * @created: LIGEIRO_CREATE_VM has succeeded.
  * @done: the guest shut down or was killed; it will not run again.
- * @pages: the pinned pages of guest-physical memory, in order.
+ * @pages: the pinned pages of guest-physical memory, in order; non-NULL
+ *	exactly when LIGEIRO_CREATE_VM has succeeded.
  * @npages: how many.
  * @roots: the cache of shadow roots; @cur is the one in use.
  * @cur: the current address space.
@@ -71,7 +71,7 @@ struct shadow_root {
  */
 struct ligeiro_vm {
 	struct mutex lock;
-	bool created, done;
+	bool done;
 	struct page **pages;
 	unsigned long npages;
 	struct shadow_root roots[SHADOW_ROOTS];
@@ -102,8 +102,6 @@ static inline bool vm_range_ok(const struct ligeiro_vm *vm, u64 gpa, u64 len)
 {
 	return gpa <= vm_mem_size(vm) && len <= vm_mem_size(vm) - gpa;
 }
-
-static inline struct ligeiro_shared *vm_shared(struct ligeiro_vm *vm);
 
 /* vm.c */
 int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c);

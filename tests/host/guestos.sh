@@ -17,21 +17,7 @@ result os.tests $st "the guest's test suite exited with $st"
 
 # 2. Two guest OSes at once, pushed between the CPUs: timers, shadow
 #    roots and direct gates of one never leak into the other.
-ligeiro $G -- tests >/tmp/a.out 2>&1 &
-a=$!
-ligeiro $G -- tests >/tmp/b.out 2>&1 &
-b=$!
-moves=0
-while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
-	taskset -p -c $((moves % 2)) $a >/dev/null 2>&1
-	taskset -p -c $(((moves + 1) % 2)) $b >/dev/null 2>&1
-	usleep 30000
-	moves=$((moves + 1))
-done
-wait $a
-sa=$?
-wait $b
-sb=$?
+two_moving $G -- tests
 check os.two_oses "statuses $sa and $sb after $moves moves" -- \
 	sh -c "test $sa = 0 -a $sb = 0 && ! grep -q 'RESULT .* FAIL' /tmp/a.out /tmp/b.out"
 

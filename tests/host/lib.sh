@@ -27,6 +27,30 @@ check() {
 	result "$name" $? "$detail"
 }
 
+# two_moving ARGS...: run two launchers with ARGS at once (output in
+# /tmp/a.out and /tmp/b.out), swapping their CPUs every 20 ms until both
+# end.  Sets sa and sb (their statuses), moves, and cpus_a and cpus_b (the
+# CPUs each was seen on).
+two_moving() {
+	ligeiro "$@" >/tmp/a.out 2>&1 &
+	a=$!
+	ligeiro "$@" >/tmp/b.out 2>&1 &
+	b=$!
+	moves=0 cpus_a="" cpus_b=""
+	while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
+		taskset -p -c $((moves % 2)) $a >/dev/null 2>&1
+		taskset -p -c $(((moves + 1) % 2)) $b >/dev/null 2>&1
+		usleep 20000
+		cpus_a="$cpus_a $(cut -d' ' -f39 /proc/$a/stat 2>/dev/null)"
+		cpus_b="$cpus_b $(cut -d' ' -f39 /proc/$b/stat 2>/dev/null)"
+		moves=$((moves + 1))
+	done
+	wait $a
+	sa=$?
+	wait $b
+	sb=$?
+}
+
 finish() {
 	[ "$failures" = 0 ]
 	exit

@@ -83,23 +83,7 @@ check ws.sigkill "killed after $(((t1 - t0) * 10)) ms, status $st" -- \
 	test $((t1 - t0)) -lt 100 -a "$st" = 137
 
 # 6. Two guests at once, their vCPU threads pushed between the CPUs.
-ligeiro $G -- nops=200000 >/tmp/a.out 2>&1 &
-a=$!
-ligeiro $G -- nops=200000 >/tmp/b.out 2>&1 &
-b=$!
-moves=0 cpus_a="" cpus_b=""
-while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
-	taskset -p -c $((moves % 2)) $a >/dev/null 2>&1
-	taskset -p -c $(((moves + 1) % 2)) $b >/dev/null 2>&1
-	usleep 20000
-	cpus_a="$cpus_a $(cut -d' ' -f39 /proc/$a/stat 2>/dev/null)"
-	cpus_b="$cpus_b $(cut -d' ' -f39 /proc/$b/stat 2>/dev/null)"
-	moves=$((moves + 1))
-done
-wait $a
-sa=$?
-wait $b
-sb=$?
+two_moving $G -- nops=200000
 check ws.two_guests "statuses $sa and $sb" -- test "$sa" = 0 -a "$sb" = 0
 check ws.two_guests_ran "both finished their hypercall loops" -- \
 	sh -c 'grep -q "RESULT pv.nops PASS" /tmp/a.out && grep -q "RESULT pv.nops PASS" /tmp/b.out'
