@@ -31,7 +31,7 @@ GUEST := $(BUILD)/guest/ligeiro-guest.elf
 ISO := $(BUILD)/guest/ligeiro-guest.iso
 INITRD := $(BUILD)/host/initramfs.cpio.gz
 VMLINUZ := $(BUILD)/host/vmlinuz
-UNIT := $(BUILD)/unit/test_elf
+UNIT := $(BUILD)/unit/test_elf $(BUILD)/unit/test_decode
 HOSTTOOLS := $(BUILD)/host/abi_probe
 
 all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)
@@ -87,7 +87,7 @@ $(GUEST): FORCE
 $(ISO): $(GUEST)
 	$(MAKE) -C guest OUT=$(BUILD)/guest iso
 
-$(UNIT): FORCE
+$(UNIT) &: FORCE
 	$(MAKE) -C tests/unit OUT=$(BUILD)/unit
 
 $(KERNEL)/vmlinuz:

@@ -2,7 +2,9 @@
 
 Two layers.  First the C unit test of the ELF checker (tests/unit/test_elf.c),
 which breaks a valid image one field at a time; here we only insist that it
-ran every case and that every case passed.  Then the real, static
+ran every case and that every case passed.  The unit test of the module's
+instruction decoder (tests/unit/test_decode.c) runs here too, for the same
+reason: it needs nothing but the build machine.  Then the real, static
 build/launcher/ligeiro binary, run as a user would: bad command lines, bad
 guest images written to a temporary directory, and a good image.  The images
 are generated below with `struct`, so no toolchain output is trusted; like
@@ -34,6 +36,7 @@ import abi  # noqa: E402
 BUILD = TESTS.parent / "build"
 LIGEIRO = BUILD / "launcher" / "ligeiro"
 TEST_ELF = BUILD / "unit" / "test_elf"
+TEST_DECODE = BUILD / "unit" / "test_decode"
 DEVICE = pathlib.Path("/dev") / abi.DEVICE_NAME
 
 # Every case tests/unit/test_elf.c must report.  A case that silently stops
@@ -152,6 +155,26 @@ def test_unit_elf_all_cases_pass():
     assert set(names) == ELF_CASES, (
         "missing %s, unexpected %s" % (sorted(ELF_CASES - set(names)),
                                       sorted(set(names) - ELF_CASES)))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# The unit test of hv/decode.c, the trap-and-emulate decoder.  Its cases
+# are a table in the C file; the count it prints at the end must match the
+# cases that reported, so none can stop running unnoticed.
+
+def test_unit_decode_all_cases_pass():
+    proc = subprocess.run([str(need(TEST_DECODE))], capture_output=True,
+                          text=True, timeout=60)
+    results = re.findall(r"^%s decode\.(\S+) (PASS|FAIL)(.*)$"
+                         % abi.RESULT_TAG, proc.stdout, re.M)
+    names = [name for name, _, _ in results]
+    failed = ["%s:%s" % (name, why) for name, verdict, why in results
+              if verdict != "PASS"]
+    assert not failed, proc.stdout
+    assert len(names) == len(set(names)), "a case ran twice: %s" % names
+    total = re.search(r"^# decode: (\d+) cases, 0 failed$", proc.stdout,
+                      re.M)
+    assert total and int(total.group(1)) == len(names), proc.stdout
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
