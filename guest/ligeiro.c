@@ -52,14 +52,6 @@ static void ligeiro_irq_enable(void)
 		hcall(LIGEIRO_HCALL_NOP, 0, 0);
 }
 
-static u64 ligeiro_irq_save(void)
-{
-	u64 flags = pv_shared->irq_enabled ? RFLAGS_IF : 0;
-
-	pv_shared->irq_enabled = 0;
-	return flags;
-}
-
 /* A trap frame's IF is the virtual flag (the hypervisor put it there). */
 static void ligeiro_irq_restore(u64 flags)
 {
@@ -182,7 +174,6 @@ static const struct pv_ops ligeiro_pv_ops = {
 	.shutdown		= ligeiro_shutdown,
 	.irq_disable		= ligeiro_irq_disable,
 	.irq_enable		= ligeiro_irq_enable,
-	.irq_save		= ligeiro_irq_save,
 	.irq_restore		= ligeiro_irq_restore,
 	.load_cr3		= ligeiro_load_cr3,
 	.set_pte		= ligeiro_set_pte,

@@ -5,26 +5,30 @@
  * multiboot2 magic and the address of the boot information, from which
  * we take the memory map and the command line.  Started by ligeiro,
  * boot.S arrives in ligeiro_main() at ring 1 instead, with the boot
- * block's memory size and command line.  Either way the first word of the
- * command line names a built-in program, and os.c runs it as the first
- * process of the same small operating system:
+ * block's memory size, mode and command line.  In pv mode pv_ops switches
+ * to hypercalls (ligeiro.c); in trap mode it stays native, and the
+ * hypervisor emulates each privileged instruction.  Either way the first
+ * word of the command line names a built-in program, and os.c runs it as
+ * the first process of the same small operating system:
  *
  *   tests    the kernel's own checks, then the test suite (user/tests.c)
  *   bench    BENCH lines: system call, page fault, context switch
  *   sysloop  exactly 100000 getpid system calls
  *   ctxloop  two processes yielding to each other 1000 times each
  *   batch    one system call that updates 512 page-table entries
+ *   probe    PROBE lines: what the kernel sees of its ring (probe.c)
  *   shell    an interactive shell on COM1 (native only, for now)
  *
- * Natively an empty command line means `tests`.  Under ligeiro it means
- * the pv.* checks of the hypervisor's interface alone, and a few more
- * words exist for the hypervisor's own tests (see run_word()).
+ * Natively and in trap mode an empty command line means `tests`.  In pv
+ * mode it means the pv.* checks of the hypervisor's interface alone, and
+ * a few more words exist for the hypervisor's own tests (see run_word()).
  *
  * Each check prints a RESULT line (result.c); the tally decides the exit
  * code, the same way for both.
  *
- * Book: book/02-guest.md, "The guest kernel", and for ligeiro_main()
- * book/05-hypercalls-pvops.md.  Read os.c next.
+ * Book: book/02-guest.md, "The guest kernel", for ligeiro_main()
+ * book/05-hypercalls-pvops.md, and for trap mode
+ * book/07-trap-and-emulate.md.  Read os.c next.
  */
 #include "abi.h"
 #include "hcall.h"
@@ -43,6 +47,8 @@
 #define CMDLINE_MAX	LIGEIRO_CMDLINE_MAX
 
 extern char __bss_end[];	/* the end of our image, from guest.ld */
+
+enum guest_mode guest_mode;	/* set first thing by each entry point */
 
 /* The next word at *p, terminated in place; NULL when there is none. */
 static char *next_word(char **p)
@@ -89,6 +95,7 @@ void guest_main(u32 magic, u64 info_addr)
 	const char *err, *word, *extra;
 	char *p;
 
+	guest_mode = GUEST_NATIVE;
 	native_init();
 	printf("ligeiro guest: booted natively (multiboot2)\n");
 	if (magic != MB2_BOOTLOADER_MAGIC) {
@@ -110,7 +117,7 @@ void guest_main(u32 magic, u64 info_addr)
 	word = next_word(&p);
 	if (!word)
 		word = "tests";
-	if (!program_find(word))
+	if (!os_program(word))
 		unknown_word(word);
 	if ((extra = next_word(&p)))
 		unknown_word(extra);
@@ -118,8 +125,8 @@ void guest_main(u32 magic, u64 info_addr)
 }
 
 /*
- * Under ligeiro: ring 1, hypercalls.  Until os_start() has loaded an
- * IDT, any fault kills the guest.
+ * Under ligeiro: ring 1, hypercalls or trapped instructions.  Until
+ * os_start() has loaded an IDT, any fault kills the guest.
  */
 
 #define PV_NOPS		100
@@ -184,7 +191,7 @@ static void check_pv_nop(void)
  * mem_size must be whole pages, hold our image and the boot structure,
  * and stay in the lower half.
  */
-static bool pv_mem_sane(const struct ligeiro_boot *boot)
+static bool boot_mem_sane(const struct ligeiro_boot *boot)
 {
 	u64 size = boot->mem_size;
 
@@ -199,7 +206,7 @@ static void check_pv_mem(const struct ligeiro_boot *boot)
 	volatile u8 *last = (volatile u8 *)(size - 1);
 	u8 saved, want, seen;
 
-	if (!pv_mem_sane(boot)) {
+	if (!boot_mem_sane(boot)) {
 		result_fail("pv.mem", "mem_size=%#lx cannot be right", size);
 		return;
 	}
@@ -371,18 +378,18 @@ static bool parse_u64(const char *s, u64 *value)
 
 /*
  * A program's name: the operating system takes over, with the memory
- * after the boot block, up to mem_size.  No console input yet, so no
- * shell.
+ * after the boot block, up to mem_size, in either mode.  No console
+ * input yet, so no shell.
  */
-static void __attribute__((noreturn)) pv_os_start(const char *word,
-						  const struct ligeiro_boot *boot)
+static void __attribute__((noreturn))
+boot_os_start(const char *word, const struct ligeiro_boot *boot)
 {
 	if (streq(word, "shell")) {
 		printf("shell: native only: no console input under ligeiro "
 		       "yet\n");
 		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
 	}
-	if (!pv_mem_sane(boot)) {
+	if (!boot_mem_sane(boot)) {
 		result_fail("mem.map", "mem_size=%#lx cannot be right",
 			    boot->mem_size);
 		result_finish();
@@ -397,15 +404,17 @@ static void __attribute__((noreturn)) pv_os_start(const char *word,
  * them run too; a program's name never does.
  * exit= takes any u8, so a test can see the hypervisor refuse codes
  * above LIGEIRO_EXIT_GUEST_MAX.  spin never yields: killing the launcher
- * must still get us off the CPU.
+ * must still get us off the CPU.  Both work in trap mode too (cli and
+ * out trap); nops=, fpu= and hostile= are about hypercalls, so trap mode
+ * refuses them.
  */
 static void run_word(const char *word, const struct ligeiro_boot *boot)
 {
 	const char *value;
 	u64 n;
 
-	if (program_find(word))
-		pv_os_start(word, boot);
+	if (os_program(word))
+		boot_os_start(word, boot);
 
 	if (streq(word, "spin")) {
 		printf("spinning\n");
@@ -415,6 +424,11 @@ static void run_word(const char *word, const struct ligeiro_boot *boot)
 	}
 	if (parse_u64(param(word, "exit="), &n) && n <= 0xff)
 		pv_ops.shutdown(n);
+	if (guest_mode == GUEST_TRAP) {
+		printf("unknown command-line word in trap mode: %s "
+		       "(nops=, fpu= and hostile= make hypercalls)\n", word);
+		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
+	}
 	if (parse_u64(param(word, "nops="), &n)) {
 		bench_nops(n);
 		return;
@@ -429,17 +443,56 @@ static void run_word(const char *word, const struct ligeiro_boot *boot)
 	unknown_word(word);
 }
 
+/*
+ * Trap mode: pv_ops stays the native backend, at ring 1, and ligeiro
+ * emulates what it does: cli, out to COM1, mov to %cr3...  So the start
+ * is the native one, and as natively one word runs, `tests` if none.
+ */
+static void __attribute__((noreturn)) trap_main(const struct ligeiro_boot *boot)
+{
+	char *p, *word, *extra;
+
+	guest_mode = GUEST_TRAP;
+	native_init();
+	printf("ligeiro guest: booted under ligeiro (trap-and-emulate)\n");
+	p = copy_cmdline(boot->cmdline);
+	word = next_word(&p);
+	if (!word)
+		word = "tests";
+	if ((extra = next_word(&p)))
+		unknown_word(extra);
+	run_word(word, boot);
+	/* Not reached: only nops= and fpu= return; trap mode refuses both. */
+	unknown_word(word);
+}
+
 /**
  * ligeiro_main() - the guest kernel under ligeiro, from boot.S to shutdown.
- * @boot: what the launcher left in guest memory: its size, the command line.
+ * @boot: what the launcher left in guest memory: its size, the mode, the
+ *	command line.
  *
- * The command line's words run in order; with none, the pv.* checks do.
+ * In pv mode the command line's words run in order; with none, the pv.*
+ * checks do.  Trap mode starts as a native boot would (trap_main()).
  */
 void ligeiro_main(const struct ligeiro_boot *boot)
 {
-	s64 init_err = ligeiro_init();
+	s64 init_err;
 	char *p, *word;
 
+	if (boot->mode == LIGEIRO_MODE_TRAP)
+		trap_main(boot);
+	guest_mode = GUEST_PV;
+	init_err = ligeiro_init();
+	/*
+	 * Any other mode is a launcher we do not understand.  Hypercalls
+	 * are the one way every ligeiro has listened; if this one kills us
+	 * for trying, that fails just as clearly.
+	 */
+	if (boot->mode != LIGEIRO_MODE_PV) {
+		printf("ligeiro guest: unknown mode %u in the boot block\n",
+		       boot->mode);
+		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
+	}
 	printf("ligeiro guest: booted under ligeiro (pv)\n");
 	/* Never read past the field: the launcher need not terminate it. */
 	p = copy_cmdline(boot->cmdline);

@@ -11,8 +11,14 @@
  * with user segments at ligeiro's selectors, and a TSS, whose RSP0 is the
  * stack the CPU switches to on a trap from ring 3.
  *
- * Book: book/02-guest.md, "The guest kernel", and for the table
- * book/05-hypercalls-pvops.md.  Read serial.c next.
+ * ligeiro's trap mode runs this same backend at ring 1: every privileged
+ * instruction here traps, and the hypervisor emulates it and the devices
+ * behind the ports.  That works only because nothing here reads the
+ * interrupt flag back (see native_irq_restore()).
+ *
+ * Book: book/02-guest.md, "The guest kernel", for the table
+ * book/05-hypercalls-pvops.md, and for trap mode
+ * book/07-trap-and-emulate.md.  Read serial.c next.
  */
 #include "abi.h"
 #include "layout.h"
@@ -61,14 +67,12 @@ static void native_irq_enable(void)
 	asm volatile("sti" : : : "memory");
 }
 
-static u64 native_irq_save(void)
-{
-	u64 flags;
-
-	asm volatile("pushfq; popq %0; cli" : "=r" (flags) : : "memory");
-	return flags & RFLAGS_IF;
-}
-
+/*
+ * flags comes from a trap frame, never from pushf: in trap mode we run at
+ * ring 1, where pushf shows the real IF (always on) and iretq would leave
+ * it alone, but cli and sti trap and the hypervisor emulates them on the
+ * virtual flag, which is also what it puts in the frames it builds.
+ */
 static void native_irq_restore(u64 flags)
 {
 	if (flags & RFLAGS_IF)
@@ -175,7 +179,6 @@ struct pv_ops pv_ops = {
 	.shutdown		= native_shutdown,
 	.irq_disable		= native_irq_disable,
 	.irq_enable		= native_irq_enable,
-	.irq_save		= native_irq_save,
 	.irq_restore		= native_irq_restore,
 	.load_cr3		= native_load_cr3,
 	.set_pte		= native_set_pte,
@@ -196,6 +199,12 @@ static void load_gdt_and_tss(void)
 	gdt[(TSS_SELECTOR >> 3) + 1] = base >> 32;
 	asm volatile("lgdt %0; ltr %w1" : : "m" (desc), "r" (TSS_SELECTOR)
 		     : "memory");
+}
+
+/** native_gdt() - the GDT load_gdt_and_tss() loads. Return: its address. */
+const void *native_gdt(void)
+{
+	return gdt;
 }
 
 /**

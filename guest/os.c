@@ -3,11 +3,13 @@
  *
  * main.c arrives here from either entry point with the word that names
  * the first program, once the page allocator knows the free memory.  From
- * here on only pv_ops knows whether we run natively or under ligeiro:
+ * here on only pv_ops knows whether we run natively or under ligeiro (and
+ * probe.c, whose whole business it is):
  *
  *   1. build the kernel's page tables and switch to them (vm.c);
  *   2. load the IDT (trap.c), start the clock and the tick (time.c);
- *   3. for `tests`, check the kernel's own machinery (below);
+ *   3. for `tests`, check the kernel's own machinery (below); `probe`
+ *      runs right here in the kernel instead, and stops (probe.c);
  *   4. start the program as process 1 and leave the boot stack for it.
  *
  * When process 1 exits the run is over: os_done() shuts down, with
@@ -102,13 +104,16 @@ static void __attribute__((noinline, noclone)) check_pagefault(void)
 
 /*
  * Wait for n ticks: busy for the first, then halted (halt enables
- * interrupts and waits as one step, so no tick is slept through).  The
- * interrupt flag is left as it was.  No "pause" in the busy loop: under
+ * interrupts and waits as one step, so no tick is slept through).  Call
+ * it with interrupts disabled, as the kernel always runs; they are
+ * disabled again on return.  It does not save and restore the flag: that
+ * would mean reading it with pushf, which at ring 1 in trap mode shows
+ * the real IF, always on (pvops.h).  No "pause" in the busy loop: under
  * TCG it leaves the translated code every time.
  */
 static u64 wait_ticks(u64 n)
 {
-	u64 flags = pv_ops.irq_save(), start = time_ticks();
+	u64 start = time_ticks();
 	unsigned long spins, wakeups = 0;
 
 	pv_ops.irq_enable();
@@ -121,7 +126,6 @@ static u64 wait_ticks(u64 n)
 		pv_ops.halt();
 		pv_ops.irq_disable();
 	}
-	pv_ops.irq_restore(flags);
 	return time_ticks() - start;
 }
 
@@ -143,9 +147,26 @@ static void check_timer(void)
 			    TIMER_TARGET_TICKS, TIMER_HZ);
 }
 
+/*
+ * The one program that is not a process: probe looks at the CPU as the
+ * kernel sees it, at the kernel's own ring (probe.c).
+ */
+#define KERNEL_PROGRAM	"probe"
+
+/**
+ * os_program() - whether os_start() can run a program of this name.
+ * @word: a word of the command line.
+ *
+ * Return: true for a built-in program (programs.S) or probe.
+ */
+bool os_program(const char *word)
+{
+	return program_find(word) || streq(word, KERNEL_PROGRAM);
+}
+
 /**
  * os_start() - bring the kernel up and run the first program.
- * @word: the program, as the command line named it.
+ * @word: the program, as the command line named it (os_program()).
  * @ram_end: the end of guest RAM, which the kernel maps.
  *
  * The caller has given the page allocator the free memory it found; had
@@ -156,6 +177,8 @@ void os_start(const char *word, u64 ram_end)
 	vm_init(ram_end);
 	trap_init();
 	time_init();
+	if (streq(word, KERNEL_PROGRAM))
+		probe_run();
 	if (streq(word, "tests")) {
 		check_exception();
 		check_pagefault();

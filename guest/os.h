@@ -8,7 +8,11 @@
 
 #include "types.h"
 
+bool os_program(const char *word);
 void os_start(const char *word, u64 ram_end) __attribute__((noreturn));
 void os_done(const char *name, int status) __attribute__((noreturn));
+
+/* probe.c: the probe program, which runs in the kernel itself. */
+void probe_run(void) __attribute__((noreturn));
 
 #endif /* GUEST_OS_H */

@@ -15,7 +15,10 @@
  *
  * There are two backends.  pv_ops starts out as native.c, so the table is
  * usable from the first line of C after a multiboot2 boot; ligeiro's
- * entry point switches it to ligeiro.c (hypercalls) before anything else.
+ * entry point switches it to ligeiro.c (hypercalls) before anything else,
+ * unless ligeiro started us in trap mode: then native.c stays, at ring 1,
+ * and the hypervisor traps and emulates each of its privileged
+ * instructions (book/07-trap-and-emulate.md).
  *
  * Book: book/05-hypercalls-pvops.md.  Read native.c next, and ligeiro.c.
  */
@@ -49,17 +52,22 @@ struct pv_ops {
 	/** Stop the machine with code: LIGEIRO_GUEST_OK, _FAILED, ... */
 	void (*shutdown)(u8 code) __attribute__((noreturn));
 
-	/* The interrupt flag. */
+	/*
+	 * The interrupt flag.  It is only ever set, never read back: there
+	 * is no irq_save.  In trap mode the native backend runs at ring 1,
+	 * where the real IF is always on and pushf shows it, while popf and
+	 * iretq silently leave it alone; only cli and sti trap.  So the
+	 * kernel sets the flag with cli and sti, and the one flag it
+	 * restores comes from a trap frame, which the hypervisor builds
+	 * with the virtual IF (book/07-trap-and-emulate.md).
+	 */
 	/** Disable interrupts (cli). */
 	void (*irq_disable)(void);
 	/** Enable interrupts (sti); a pending one arrives at once. */
 	void (*irq_enable)(void);
-	/** Disable interrupts; return the old flag (RFLAGS_IF or 0). */
-	u64 (*irq_save)(void);
 	/**
-	 * Set the flag from flags, as irq_save returned it or as a trap
-	 * frame holds it: the way back from every trap calls it just
-	 * before iretq, which under ligeiro cannot set it.
+	 * Set the flag from a trap frame's RFLAGS: the way back from every
+	 * trap calls it just before iretq, which at ring 1 cannot set it.
 	 */
 	void (*irq_restore)(u64 flags);
 
@@ -89,9 +97,24 @@ struct pv_ops {
 
 extern struct pv_ops pv_ops;
 
+/*
+ * How we were started, set by main.c's entry points: which backend pv_ops
+ * is, and whether it runs at ring 0.  Nothing but probe.c, which reports
+ * what each world looks like from inside, has any business reading it.
+ */
+enum guest_mode {
+	GUEST_NATIVE,	/* ring 0, native.c */
+	GUEST_PV,	/* ring 1, ligeiro.c: hypercalls */
+	GUEST_TRAP,	/* ring 1, native.c: ligeiro emulates it */
+};
+extern enum guest_mode guest_mode;
+
 /* Each backend's own setup, in native.c and ligeiro.c. */
 void native_init(void);
 s64 ligeiro_init(void);
+
+/* native.c's GDT, which its lgdt loads (for probe.c to recognise). */
+const void *native_gdt(void);
 
 /* ligeiro.c's page shared with the hypervisor (its self-checks read it). */
 extern volatile struct ligeiro_shared *const pv_shared;

@@ -93,6 +93,12 @@ void trap_init(void)
 	pv_ops.load_idt(idt, sizeof(idt) - 1);
 }
 
+/** trap_idt() - the IDT trap_init() loads. Return: its address. */
+const void *trap_idt(void)
+{
+	return idt;
+}
+
 /**
  * trap_expect() - announce that the next exception is deliberate.
  * @vector: the exception to expect; any other is still fatal.

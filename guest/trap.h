@@ -57,6 +57,7 @@ struct trap_record {
 };
 
 void trap_init(void);
+const void *trap_idt(void);
 void trap(struct trap_frame *tf);
 void trap_leave(struct trap_frame *tf);
 void syscall(struct trap_frame *tf);	/* syscall.c */

@@ -24,6 +24,10 @@
 #define CPUID_EXT_MAX		0x80000000
 #define CPUID_EXT_FEATURES	0x80000001
 #define CPUID_EXT_EDX_LM	(1 << 29)
+/* CPUID leaf 7, subleaf 0: ECX says whether the CPU has UMIP. */
+#define CPUID_BASIC_MAX		0	/* EAX: the highest basic leaf */
+#define CPUID_FEATURES7		7
+#define CPUID_7_ECX_UMIP	(1 << 2)	/* user-mode insn. prevention */
 
 /* Page-table entry flags. */
 #define PTE_P		(1 << 0)	/* present */

@@ -87,7 +87,7 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		vm->kstack = r->rdi;
 		return 0;
 	case LIGEIRO_HCALL_NEW_CR3:
-		return shadow_new_cr3(vm, exit, r->rdi);
+		return shadow_new_cr3(vm, exit, r->rdi, false);
 	case LIGEIRO_HCALL_INVLPG:
 		shadow_invalidate(vm, r->rdi);
 		return 0;

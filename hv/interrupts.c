@@ -21,6 +21,11 @@
  * ring 3, switcher.c copies it into the real IDT, and system calls go from
  * ring 3 to ring 1 with no exit at all.
  *
+ * Trap mode differs in three ways: the flag is ours (cli and sti trap),
+ * the interrupts come through a virtual 8259 PIC (pc.c), and the stack
+ * for a trap from ring 3 is read from the guest's own TSS -- so system
+ * calls must come through us too (irq_soft()).
+ *
  * Book: book/05-hypercalls-pvops.md.  run.c calls into here.
  */
 #include <linux/hrtimer.h>
@@ -33,6 +38,7 @@
 
 #define GATE_TYPE_INTERRUPT	0xe
 #define NR_PENDING		BITS_PER_LONG
+#define GP_ERROR_IDT		2	/* a #GP's error code names a gate */
 
 static enum hrtimer_restart timer_fired(struct hrtimer *t)
 {
@@ -71,10 +77,42 @@ void irq_set_timer(struct ligeiro_vm *vm, u64 ns)
 		hrtimer_start(&vm->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
-/** irq_halt() - HCALL_HALT: sleep until an interrupt is pending or a signal. */
+/** irq_enabled() - the guest's virtual interrupt flag. */
+bool irq_enabled(struct ligeiro_vm *vm)
+{
+	struct ligeiro_shared *sh = vm_shared(vm);
+
+	if (vm->mode == LIGEIRO_MODE_TRAP)
+		return vm->cpu.irq_enabled;
+	return sh && READ_ONCE(sh->irq_enabled);
+}
+
+/** irq_set_enabled() - set it: a gate's entry, or trap mode's cli and sti. */
+void irq_set_enabled(struct ligeiro_vm *vm, bool on)
+{
+	struct ligeiro_shared *sh = vm_shared(vm);
+
+	if (vm->mode == LIGEIRO_MODE_TRAP)
+		vm->cpu.irq_enabled = on;
+	else if (sh)
+		WRITE_ONCE(sh->irq_enabled, on);
+}
+
+/* Is an interrupt waiting that the guest could take (its flag aside)? */
+static bool irq_waiting(struct ligeiro_vm *vm)
+{
+	if (vm->mode == LIGEIRO_MODE_TRAP)
+		return pic_ack(vm, false) >= 0;
+	return READ_ONCE(vm->pending);
+}
+
+/**
+ * irq_halt() - HCALL_HALT, or trap mode's hlt: sleep until an interrupt
+ * is waiting or a signal is pending.
+ */
 void irq_halt(struct ligeiro_vm *vm)
 {
-	wait_event_interruptible(vm->wq, READ_ONCE(vm->pending));
+	wait_event_interruptible(vm->wq, irq_waiting(vm));
 }
 
 /** irq_load_idt() - HCALL_LOAD_IDT: the guest's IDT is at @gpa. */
@@ -87,11 +125,15 @@ int irq_load_idt(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa)
 		return vm_kill(vm, exit, "load_idt: 0x%llx is not a page-contained IDT in guest memory",
 			       gpa);
 	vm->idt_gpa = gpa;
-	/* A ring-3 gate for system calls becomes a direct one (switcher.c). */
+	/*
+	 * A ring-3 gate for system calls becomes a direct one (switcher.c).
+	 * Not in trap mode: the guest changes its TSS's stack pointer with a
+	 * plain store we never see, so we read it at each delivery instead.
+	 */
 	idt = vm_page_ptr(vm, gpa);
 	g = &idt[LIGEIRO_SYSCALL_VECTOR];
 	memset(&vm->syscall_gate, 0, sizeof(vm->syscall_gate));
-	if (g->bits.p && g->bits.dpl == 3 && gate_offset(g) < LOWER_HALF_END) {
+	if (vm->mode == LIGEIRO_MODE_PV && g->bits.p && g->bits.dpl == 3 && gate_offset(g) < LOWER_HALF_END) {
 		vm->syscall_gate = *g;
 		/* A trap gate: IF stays on, or ring 1 could never turn it on. */
 		vm->syscall_gate.bits.type = GATE_TRAP;
@@ -109,6 +151,29 @@ static bool has_error_code(u64 vector)
 	       vector == X86_TRAP_AC;
 }
 
+/*
+ * The stack for a trap from ring 3: SET_STACK's, or in trap mode RSP0 of
+ * the TSS the guest loaded with ltr, read now as the CPU would.
+ */
+static int kernel_stack(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+			u64 *sp)
+{
+	int err;
+
+	if (vm->mode == LIGEIRO_MODE_PV) {
+		*sp = vm->kstack;
+		return 0;
+	}
+	if (!vm->cpu.tr)
+		return vm_kill(vm, exit, "a trap from ring 3, but the guest never loaded a TSS (ltr)");
+	err = guest_copy(vm, exit, vm->cpu.tss_base + offsetof(struct x86_hw_tss, sp0),
+			 sp, sizeof(*sp), GUEST_READ);
+	if (err < 0)
+		return vm_kill(vm, exit, "the guest's TSS at 0x%llx is not mapped",
+			       vm->cpu.tss_base);
+	return err;
+}
+
 /* LAB(deliver): begin */
 /*
  * Deliver @vector to the guest as the CPU would to a ring-1 kernel.
@@ -117,17 +182,18 @@ static bool has_error_code(u64 vector)
 static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   u64 vector)
 {
-	struct ligeiro_shared *sh = vm_shared(vm);
 	struct switcher_regs *r = &vm->regs;
 	gate_desc *g = (gate_desc *)vm_page_ptr(vm, vm->idt_gpa) + vector;
-	u64 frame[6], sp, handler = gate_offset(g), flags;
+	u64 frame[6], sp = r->rsp, handler = gate_offset(g), flags;
 	int n = 0, i, err;
 
 	if (!g->bits.p || handler >= LOWER_HALF_END)
 		return vm_kill(vm, exit, "no usable handler for vector %llu in the guest's IDT",
 			       vector);
+	if ((r->cs & 3) == 3 && kernel_stack(vm, exit, &sp))
+		return 1;
 	flags = r->rflags & ~X86_EFLAGS_IF;
-	if (sh && READ_ONCE(sh->irq_enabled))
+	if (irq_enabled(vm))
 		flags |= X86_EFLAGS_IF;
 	/* Built upside down: frame[0] ends at the lowest address. */
 	if (has_error_code(vector))
@@ -137,8 +203,7 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	frame[n++] = flags;
 	frame[n++] = r->rsp;
 	frame[n++] = r->ss;
-	sp = ((r->cs & 3) == 3 ? vm->kstack : r->rsp) & ~15ULL;
-	sp -= n * 8;
+	sp = (sp & ~15ULL) - n * 8;
 	for (i = 0; i < n; i++) {
 		err = guest_write(vm, exit, sp + i * 8, frame[i]);
 		if (err > 0)
@@ -152,8 +217,8 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	r->cs = LIGEIRO_GUEST_KERNEL_CS;
 	r->ss = LIGEIRO_GUEST_KERNEL_DS;
 	r->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
-	if (g->bits.type == GATE_TYPE_INTERRUPT && sh)
-		WRITE_ONCE(sh->irq_enabled, 0);
+	if (g->bits.type == GATE_TYPE_INTERRUPT)
+		irq_set_enabled(vm, false);
 	return 0;
 }
 /* LAB(deliver): end */
@@ -167,10 +232,41 @@ int irq_reflect(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
 	struct ligeiro_shared *sh = vm_shared(vm);
 
-	if (vm->regs.vector == X86_TRAP_PF && sh)
-		WRITE_ONCE(sh->cr2, vm->cr2);
+	if (vm->regs.vector == X86_TRAP_PF) {
+		vm->cpu.cr2 = vm->cr2;	/* trap mode's mov from %cr2 */
+		if (sh)
+			WRITE_ONCE(sh->cr2, vm->cr2);
+	}
 	vm->stats.reflected++;
 	return deliver(vm, exit, vm->regs.vector);
+}
+
+/** irq_raise() - give the guest exception @vector, as if it had taken it. */
+int irq_raise(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector,
+	      u64 error)
+{
+	vm->regs.vector = vector;
+	vm->regs.error = error;
+	return irq_reflect(vm, exit);
+}
+
+/**
+ * irq_soft() - trap mode: the guest executed `int $@vector`.
+ *
+ * Our gate let it through to us; the guest's own gate decides, as the
+ * CPU would: from ring 3 its DPL must be 3, or the answer is a #GP whose
+ * error code names the gate.
+ */
+int irq_soft(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector)
+{
+	gate_desc *g = (gate_desc *)vm_page_ptr(vm, vm->idt_gpa) + vector;
+
+	if (!vm->idt_gpa)
+		return vm_kill(vm, exit, "int $0x%llx before the guest loaded an IDT",
+			       vector);
+	if ((vm->regs.cs & 3) == 3 && g->bits.dpl != 3)
+		return irq_raise(vm, exit, X86_TRAP_GP, vector << 3 | GP_ERROR_IDT);
+	return deliver(vm, exit, vector);
 }
 
 /**
@@ -183,16 +279,29 @@ int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
 	struct ligeiro_shared *sh = vm_shared(vm);
 	unsigned long bit;
+	int vector = -1;
 
-	if (!sh || !vm->idt_gpa)
+	if (!vm->idt_gpa)
 		return 0;
-	bit = find_first_bit(&vm->pending, NR_PENDING);
-	if (bit < NR_PENDING && READ_ONCE(sh->irq_enabled)) {
-		clear_bit(bit, &vm->pending);
+	if (vm->cpu.sti_shadow) {	/* sti's one-instruction grace */
+		vm->cpu.sti_shadow = false;
+	} else if (!irq_enabled(vm)) {
+		;
+	} else if (vm->mode == LIGEIRO_MODE_TRAP) {
+		vector = pic_ack(vm, true);
+	} else {
+		bit = find_first_bit(&vm->pending, NR_PENDING);
+		if (bit < NR_PENDING) {
+			clear_bit(bit, &vm->pending);
+			vector = LIGEIRO_TIMER_VECTOR + bit;
+		}
+	}
+	if (vector >= 0) {
 		vm->stats.injected++;
-		if (deliver(vm, exit, LIGEIRO_TIMER_VECTOR + bit))
+		if (deliver(vm, exit, vector))
 			return 1;
 	}
-	WRITE_ONCE(sh->irq_pending, READ_ONCE(vm->pending));
+	if (sh)
+		WRITE_ONCE(sh->irq_pending, READ_ONCE(vm->pending));
 	return 0;
 }

@@ -8,6 +8,8 @@
  *
  *   a host interrupt   switcher.c already gave it back to Linux; go on;
  *   a hypercall        hypercall.c serves it;
+ *   a trapped          trap mode: emulate.c carries out the privileged
+ *     instruction      instruction the guest tried (a #GP to us);
  *   a page fault       shadow.c fills in the shadow tables, or finds the
  *                      fault is the guest's own;
  *   a guest fault      delivered to the guest's own handler
@@ -96,9 +98,10 @@ static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 
 /*
  * A fault of the guest's.  A paravirtual kernel never executes a
- * privileged instruction, so a #GP at ring 1 is a bug and fatal; the
- * upper half is ours.  Anything else goes to the guest's handler once it
- * has one, as it would on real hardware.
+ * privileged instruction, so a #GP at ring 1 is a bug and fatal; in trap
+ * mode it is how the guest asks, and emulate.c answers.  The upper half
+ * is ours.  Anything else goes to the guest's handler once it has one,
+ * as it would on real hardware.
  */
 static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
@@ -112,7 +115,8 @@ static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 			return fixed;
 	}
 	if (!vm->idt_gpa || (r->cs & 3) == 0 || r->vector == X86_TRAP_DF ||
-	    (r->vector == X86_TRAP_GP && (r->cs & 3) == 1) ||
+	    (r->vector == X86_TRAP_GP && (r->cs & 3) == 1 &&
+	     vm->mode == LIGEIRO_MODE_PV) ||
 	    (r->vector == X86_TRAP_PF && vm->cr2 >= LOWER_HALF_END))
 		return guest_fault(vm, exit);
 	return irq_reflect(vm, exit);
@@ -122,16 +126,31 @@ static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
 	u64 vector = vm->regs.vector;
+	int ret;
 
 	shadow_drain(vm);
-	if (vector >= FIRST_EXTERNAL_VECTOR || vector == X86_TRAP_NMI ||
-	    vector == X86_TRAP_MC) {
+	if ((vector >= FIRST_EXTERNAL_VECTOR &&
+	     vector != LIGEIRO_SYSCALL_VECTOR) ||
+	    vector == X86_TRAP_NMI || vector == X86_TRAP_MC) {
 		vm->stats.exits[LIGEIRO_STAT_INTERRUPT]++;
 		return 0;
 	}
-	if (vector == LIGEIRO_HCALL_VECTOR && (vm->regs.cs & 3) == 1) {
-		vm->stats.exits[LIGEIRO_STAT_HYPERCALL]++;
-		return hypercall(vm, exit);
+	if (vm->mode == LIGEIRO_MODE_PV) {
+		if (vector == LIGEIRO_HCALL_VECTOR && (vm->regs.cs & 3) == 1) {
+			vm->stats.exits[LIGEIRO_STAT_HYPERCALL]++;
+			return hypercall(vm, exit);
+		}
+	} else if (vector == X86_TRAP_GP && vm->regs.cs & 3) {
+		ret = emulate(vm, exit);
+		if (ret >= 0) {
+			vm->stats.exits[LIGEIRO_STAT_EMULATION]++;
+			return ret;
+		}
+	} else if (vector == LIGEIRO_HCALL_VECTOR ||
+		   vector == LIGEIRO_SYSCALL_VECTOR) {
+		/* trap mode has no hypercalls: an `int` like any other */
+		vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
+		return irq_soft(vm, exit, vector);
 	}
 	vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
 	return exception(vm, exit);

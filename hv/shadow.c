@@ -29,6 +29,7 @@
  */
 #include <linux/mm.h>
 #include <asm/trap_pf.h>
+#include <asm/traps.h>
 
 #include "vm.h"
 
@@ -169,26 +170,83 @@ int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 /* LAB(shadow_fault): end */
 
 /**
- * guest_write() - store @value at guest-virtual @va, as a ring-1 write.
+ * guest_copy() - read or write guest-virtual memory as the guest would.
+ * @vm: the guest, on its current tables.
+ * @exit: filled in if the guest dies.
+ * @va: the first byte; the range may cross pages.
+ * @buf: where to read to, or what to write.
+ * @len: how many bytes.
+ * @how: GUEST_READ or GUEST_WRITE, plus GUEST_USER for a ring-3 access.
  *
- * Used to push interrupt frames on the guest's stack.  Return: 0, -1 if
- * the guest's tables do not allow it, 1 if they are hostile (the guest
- * was killed, @exit says why).
+ * Used to push interrupt frames and by the instruction emulator.  The MMU's
+ * rules apply: a write needs a writable path (CR0.WP), a ring-3 access a
+ * user one, and the accessed and dirty bits are set.
+ *
+ * Return: 0; -1 if the access faults, with @vm->regs.vector, .error and
+ * @vm->cr2 describing the page fault for irq_reflect(); 1 if the tables
+ * are hostile (the guest was killed, @exit says why).
  */
+int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+	       void *buf, unsigned int len, unsigned int how)
+{
+	bool write = how & GUEST_WRITE, user = how & GUEST_USER;
+	struct walk w;
+
+	while (len) {
+		unsigned int n = min_t(u64, len, PAGE_SIZE - offset_in_page(va));
+		void *p;
+
+		if (va >= LOWER_HALF_END || va + n > LOWER_HALF_END)
+			w.present = false;
+		else if (walk(vm, exit, va, &w))
+			return 1;
+		if (!w.present || (write && !w.write) || (user && !w.user)) {
+			vm->regs.vector = X86_TRAP_PF;
+			vm->regs.error = how | (w.present ? X86_PF_PROT : 0);
+			vm->cr2 = va;
+			return -1;
+		}
+		if (write && w.leaf && !(*w.leaf & _PAGE_DIRTY))
+			WRITE_ONCE(*w.leaf, *w.leaf | _PAGE_DIRTY);
+		p = vm_page_ptr(vm, w.gpa + offset_in_page(va));
+		if (write)
+			memcpy(p, buf, n);
+		else
+			memcpy(buf, p, n);
+		buf += n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/** guest_write() - guest_copy() of one u64, as for an interrupt frame. */
 int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 		u64 value)
 {
-	struct walk w;
+	return guest_copy(vm, exit, va, &value, sizeof(value), GUEST_WRITE);
+}
 
-	if (va >= LOWER_HALF_END || (va & 7))
-		return -1;
-	if (walk(vm, exit, va, &w))
+/**
+ * guest_phys() - the guest-physical address that guest-virtual @va maps to.
+ *
+ * Return: 0; -1 if @va is not mapped (the page fault is prepared as by
+ * guest_copy()); 1 if the guest was killed.
+ */
+int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+	       u64 *gpa)
+{
+	struct walk w = { .present = false };
+
+	if (va < LOWER_HALF_END && walk(vm, exit, va, &w))
 		return 1;
-	if (!w.present || !w.write)
+	if (!w.present) {
+		vm->regs.vector = X86_TRAP_PF;
+		vm->regs.error = 0;
+		vm->cr2 = va;
 		return -1;
-	if (w.leaf && !(*w.leaf & _PAGE_DIRTY))
-		WRITE_ONCE(*w.leaf, *w.leaf | _PAGE_DIRTY);
-	*guest_u64(vm, w.gpa + (va & ~PAGE_MASK)) = value;
+	}
+	*gpa = w.gpa + offset_in_page(va);
 	return 0;
 }
 
@@ -251,10 +309,15 @@ static int root_reset(struct shadow_root *r, u64 gcr3)
 
 /**
  * shadow_new_cr3() - the guest switches to the address space at @gcr3.
+ * @fresh: start its shadow empty even if it is cached.  A native guest's
+ *	mov to %cr3 flushes the (untagged) TLB: it may have changed the
+ *	tables of an address space while another was loaded, and nothing
+ *	told us which entries.  A paravirtual guest promises to tell us.
  *
  * Return: 0, or 1 with @exit filled in if the guest was killed.
  */
-int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3)
+int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
+		   bool fresh)
 {
 	struct shadow_root *r, *victim = NULL;
 	u64 *pml4;
@@ -266,6 +329,10 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3)
 	vm->stats.cr3_loads++;
 	for (i = 0; i < SHADOW_ROOTS; i++) {
 		r = &vm->roots[i];
+		if (r->pml4 && r->gcr3 == gcr3 && fresh) {
+			pt_free_lower(r->pml4);
+			goto found;
+		}
 		if (r->pml4 && r->gcr3 == gcr3) {
 			vm->stats.cr3_hits++;
 			goto found;

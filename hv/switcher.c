@@ -31,6 +31,12 @@
 
 #include "vm.h"
 
+/* replay() relies on Linux keeping vector 0x80 free of devices. */
+#ifndef CONFIG_IA32_EMULATION
+#error "ligeiro needs CONFIG_IA32_EMULATION, which reserves vector 0x80"
+#endif
+static_assert(LIGEIRO_SYSCALL_VECTOR == IA32_SYSCALL_VECTOR);
+
 /* Each CPU's four pages; the host page must follow the rw page. */
 #define SLOT_PAGES	4
 #define SLOT_GDT	0
@@ -258,10 +264,14 @@ static void lend_cpu(struct ligeiro_vm *vm, struct switcher_gdt *g,
 	gate_desc *g80 = &idt[LIGEIRO_SYSCALL_VECTOR];
 
 	g->tss.sp1 = vm->kstack;
-	if (vm->syscall_gate.bits.p)
+	if (vm->syscall_gate.bits.p) {
 		*g80 = vm->syscall_gate;
-	else if (g80->segment != __KERNEL_CS)
-		stub_gate(g80, LIGEIRO_SYSCALL_VECTOR);	/* another guest's */
+	} else {
+		/* not another guest's; trap mode's int $0x80 must reach us */
+		stub_gate(g80, LIGEIRO_SYSCALL_VECTOR);
+		if (vm->mode == LIGEIRO_MODE_TRAP)
+			g80->bits.dpl = 3;
+	}
 }
 
 /* The host state switch.S restores on the way back, read now in C. */
@@ -296,7 +306,11 @@ static void replay(struct switcher_host *host, struct switcher_rw *rw,
 
 		do_machine_check(&regs);
 	}
-	if (vector >= FIRST_EXTERNAL_VECTOR) {
+	/*
+	 * Linux keeps vector 0x80 (IA32_SYSCALL_VECTOR) from devices, so an
+	 * exit on it is trap mode's guest executing int $0x80, not an IRQ.
+	 */
+	if (vector >= FIRST_EXTERNAL_VECTOR && vector != IA32_SYSCALL_VECTOR) {
 		gate_desc *idt = (gate_desc *)host->idt.address;
 
 		ligeiro_replay(gate_offset(&idt[vector]));

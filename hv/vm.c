@@ -30,7 +30,8 @@ void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa)
 
 static int check_create(const struct ligeiro_create *c)
 {
-	if (c->flags || c->mode != LIGEIRO_MODE_PV)
+	if (c->flags ||
+	    (c->mode != LIGEIRO_MODE_PV && c->mode != LIGEIRO_MODE_TRAP))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(c->mem_addr) || !PAGE_ALIGNED(c->mem_size) ||
 	    !c->mem_size || c->mem_size > VM_MEM_MAX)
@@ -95,6 +96,14 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	memset(&vm->segs, 0, sizeof(vm->segs));
 	vm->segs.ds = LIGEIRO_GUEST_KERNEL_DS;
 	vm->segs.es = LIGEIRO_GUEST_KERNEL_DS;
+	/*
+	 * Trap mode's virtual CPU is as a native boot leaves it on its way
+	 * to 64-bit C code: protected mode, paging, PAE, long mode.
+	 */
+	vm->mode = c->mode;
+	vm->cpu.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_PG;
+	vm->cpu.cr4 = X86_CR4_PAE;
+	vm->cpu.efer = EFER_LME | EFER_LMA;
 	return 0;
 }
 

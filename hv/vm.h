@@ -18,6 +18,7 @@
 #include <asm/fpu/api.h>
 #include <linux/mm_types.h>
 #include <linux/wait.h>
+#include <asm/trap_pf.h>
 
 #include "ligeiro.h"
 #include "switcher.h"
@@ -45,8 +46,57 @@ struct shadow_root {
 };
 
 /**
+ * struct virt_cpu - trap mode: the CPU state the guest believes it loaded.
+ *
+ * None of it is in the real CPU: the guest's privileged instructions trap
+ * and emulate.c reads and writes these instead.  Descriptor-table bases
+ * are guest-virtual (linear) addresses, as the instructions take them.
+ * @cr0, @cr2, @cr3, @cr4, @cr8, @efer: the control registers and EFER.
+ * @gdt_base, @gdt_limit, @idt_base, @idt_limit: what lgdt and lidt loaded.
+ * @tr: the selector ltr loaded; @tss_base: that TSS's address.
+ * @irq_enabled: the interrupt flag (cli, sti).
+ * @sti_shadow: sti just ran: no interrupt before the next instruction.
+ */
+struct virt_cpu {
+	u64 cr0, cr2, cr3, cr4, cr8, efer;
+	u64 gdt_base, idt_base;
+	u16 gdt_limit, idt_limit, tr;
+	u64 tss_base;
+	bool irq_enabled, sti_shadow;
+};
+
+/* One 8259A of trap mode's pair (pc.c). */
+struct virt_pic {
+	u8 imr, isr, base, icw, icw4_due;
+};
+
+/**
+ * struct virt_pc - trap mode: the PC devices the native guest drives (pc.c).
+ * @pic: the master and slave 8259A (lines reach only the master).
+ * @pit_access: per channel: the command's access mode; @pit_hi: the next
+ *	data byte is the high one; @pit_count: the count being written.
+ * @ch2_count: channel 2's count; @ch2_start: when its gate went up.
+ * @port61: the system control port's gate and speaker bits.
+ * @uart: COM1's registers by offset (the divisor latch shares 0 and 1).
+ * @out: transmitted bytes not yet given to the launcher; @out_len.
+ */
+struct virt_pc {
+	struct virt_pic pic[2];
+	u8 pit_access[3];
+	bool pit_hi[3];
+	u16 pit_count[3];
+	u16 ch2_count;
+	ktime_t ch2_start;
+	u8 port61;
+	u8 uart[8];
+	char out[LIGEIRO_SERIAL_MAX];
+	unsigned int out_len;
+};
+
+/**
  * struct ligeiro_vm - everything the hypervisor knows about one guest.
  * @lock: one LIGEIRO_RUN at a time.
+ * @mode: LIGEIRO_MODE_PV or LIGEIRO_MODE_TRAP.
  * @done: the guest shut down or was killed; it will not run again.
  * @pages: the pinned pages of guest-physical memory, in order; non-NULL
  *	exactly when LIGEIRO_CREATE_VM has succeeded.
@@ -60,17 +110,21 @@ struct shadow_root {
  * @shared_gpa: where the guest's struct ligeiro_shared is, or 0.
  * @idt_gpa: where the guest's IDT is (HCALL_LOAD_IDT), or 0: until then
  *	every guest fault is fatal.
- * @kstack: the guest kernel's stack for traps from ring 3.
+ * @kstack: the guest kernel's stack for traps from ring 3 (pv mode;
+ *	trap mode reads it from the guest's own TSS).
  * @syscall_gate: the direct gate for `int $0x80`, or all zero.
- * @pending: interrupts waiting for the guest (bit n: vector 0x20 + n).
+ * @pending: interrupts waiting for the guest (bit n: vector 0x20 + n;
+ *	in trap mode, IRQ line n of the virtual PIC).
  * @timer: the guest's one-shot timer.
  * @wq: where HCALL_HALT sleeps.
  * @task: the vCPU thread while it is in LIGEIRO_RUN, else NULL.
  * @fpu: the guest's FPU/SSE state, apart from the launcher's own.
  * @stats: the counters of LIGEIRO_GET_STATS.
+ * @cpu: trap mode's virtual CPU; @pc: its devices.
  */
 struct ligeiro_vm {
 	struct mutex lock;
+	u32 mode;
 	bool done;
 	struct page **pages;
 	unsigned long npages;
@@ -90,6 +144,8 @@ struct ligeiro_vm {
 	struct task_struct *task;
 	struct fpu_guest fpu;
 	struct ligeiro_stats stats;
+	struct virt_cpu cpu;
+	struct virt_pc pc;
 };
 
 static inline u64 vm_mem_size(const struct ligeiro_vm *vm)
@@ -119,17 +175,31 @@ void pt_free(u64 *root);
 int shadow_init(struct ligeiro_vm *vm);
 void shadow_destroy(struct ligeiro_vm *vm);
 int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
-int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3);
+int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
+		   bool fresh);
 void shadow_invalidate(struct ligeiro_vm *vm, u64 va);
 void shadow_drain(struct ligeiro_vm *vm);
 int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 		u64 value);
+int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+	       void *buf, unsigned int len, unsigned int how);
+int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+	       u64 *gpa);
+/* guest_copy()'s @how: bits of the access, as in a page-fault error code */
+#define GUEST_READ	0
+#define GUEST_WRITE	X86_PF_WRITE
+#define GUEST_USER	X86_PF_USER
 
 /* interrupts.c */
 void irq_init(struct ligeiro_vm *vm);
 int irq_reflect(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int irq_load_idt(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa);
+int irq_soft(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector);
+int irq_raise(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector,
+	      u64 error);
+bool irq_enabled(struct ligeiro_vm *vm);
+void irq_set_enabled(struct ligeiro_vm *vm, bool on);
 void irq_set_timer(struct ligeiro_vm *vm, u64 ns);
 void irq_halt(struct ligeiro_vm *vm);
 
@@ -144,6 +214,16 @@ void switcher_run(struct ligeiro_vm *vm);
 int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	    const char *fmt, ...) __printf(3, 4);
+
+/* emulate.c */
+int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+
+/* pc.c */
+u32 pc_in(struct ligeiro_vm *vm, u16 port, unsigned int size);
+int pc_out(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u16 port,
+	   unsigned int size, u32 value);
+int pc_flush(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+int pic_ack(struct ligeiro_vm *vm, bool take);
 
 /* hypercall.c */
 int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit);

@@ -327,6 +327,8 @@ static void report_problem(void *path, unsigned int problem, const char *msg)
  * Read, check and load the guest into fresh anonymous guest memory, then
  * put the boot block on the first page after the guest's image: the guest
  * knows where its own image ends, so it needs no memory map to find it.
+ * The block says how much memory there is, which mode the guest runs in
+ * and what its command line is.
  */
 static int load_guest(const struct options *o, struct ligeiro_create *c)
 {
@@ -365,6 +367,9 @@ static int load_guest(const struct options *o, struct ligeiro_create *c)
 	elf_load(image, mem);
 	boot = (struct ligeiro_boot *)((unsigned char *)mem + gpa);
 	boot->mem_size = o->mem_size;
+	/* The guest keeps its native pv_ops in trap mode: it must know. */
+	boot->mode = o->mode;
+	boot->pad = 0;
 	memcpy(boot->cmdline, o->cmdline, sizeof(boot->cmdline));
 
 	c->mem_addr = (uintptr_t)mem;

@@ -10,13 +10,15 @@
  * in a loop.  The thread making that call is the guest's virtual CPU: it
  * stays inside the module while the guest runs, and comes back out only
  * when the guest needs something the module leaves to userspace (text for
- * the console) or has stopped for good.
+ * the console, or in trap mode what its virtual serial port sent) or has
+ * stopped for good.
  *
  * The module checks what it hands back, and the launcher checks it again:
  * the two are built separately, and a bug in one must not become a wild
  * read in the other.
  *
- * The book covers this in "The launcher" (book/03-launcher.md); read
+ * The book covers this in "The launcher" (book/03-launcher.md), and trap
+ * mode's serial exit and counters in book/07-trap-and-emulate.md; read
  * hv/main.c next for the module's side of each ioctl.
  */
 #include <errno.h>
@@ -79,6 +81,7 @@ static const char *const exit_names[LIGEIRO_STAT_COUNT] = {
 	[LIGEIRO_STAT_HYPERCALL]	= "hypercall",
 	[LIGEIRO_STAT_INTERRUPT]	= "interrupt",
 	[LIGEIRO_STAT_EXCEPTION]	= "exception",
+	[LIGEIRO_STAT_EMULATION]	= "emulation",
 };
 
 static const char *const hcall_names[LIGEIRO_HCALL_COUNT] = {
@@ -93,6 +96,17 @@ static const char *const hcall_names[LIGEIRO_HCALL_COUNT] = {
 	[LIGEIRO_HCALL_INVLPG]		= "invlpg",
 	[LIGEIRO_HCALL_FLUSH]		= "flush",
 	[LIGEIRO_HCALL_SET_TIMER]	= "set_timer",
+};
+
+/* Trap mode's emulated instructions, by kind (book/07). */
+static const char *const emul_names[LIGEIRO_EMUL_COUNT] = {
+	[LIGEIRO_EMUL_IRQFLAG]		= "irqflag",
+	[LIGEIRO_EMUL_HLT]		= "hlt",
+	[LIGEIRO_EMUL_CR]		= "cr",
+	[LIGEIRO_EMUL_PORT]		= "port",
+	[LIGEIRO_EMUL_DESC]		= "desc",
+	[LIGEIRO_EMUL_INVLPG]		= "invlpg",
+	[LIGEIRO_EMUL_MSR]		= "msr",
 };
 
 static void print_counters(const char *group, const char *const *names,
@@ -122,34 +136,60 @@ static int print_stats(int fd)
 		STATS "cr3_hits %llu\n" STATS "batched %llu\n",
 		st.shadow_faults, st.reflected, st.injected, st.cr3_loads,
 		st.cr3_hits, st.batched);
+	print_counters("emul", emul_names, st.emulated, LIGEIRO_EMUL_COUNT);
 	return 0;
 }
 
-/* Copy the guest's console text to our stdout, every byte of it. */
+/* Every byte of the guest's output to our stdout; what names it in errors. */
+static int write_out(const unsigned char *buf, size_t len, const char *what)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			say("writing the guest's %s: %s", what, strerror(errno));
+			return -1;
+		}
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* The guest's console text, from guest memory. */
 static int console(const struct ligeiro_create *create,
 		   const struct ligeiro_exit *ex)
 {
 	const unsigned char *mem = (const void *)(uintptr_t)create->mem_addr;
 	__u64 gpa = ex->console.gpa, len = ex->console.len;
-	ssize_t n;
 
 	if (gpa > create->mem_size || len > create->mem_size - gpa) {
 		say("LIGEIRO_RUN: console text at %#llx (%llu bytes) is outside guest memory; the module should have refused it",
 		    gpa, len);
 		return -1;
 	}
-	while (len) {
-		n = write(STDOUT_FILENO, mem + gpa, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			say("writing the guest's console: %s", strerror(errno));
-			return -1;
-		}
-		gpa += n;
-		len -= n;
+	return write_out(mem + gpa, len, "console");
+}
+
+/*
+ * What trap mode's virtual COM1 transmitted, carried in the exit itself:
+ * the guest wrote it a byte at a time to a port, so there is no buffer in
+ * guest memory to point at.  It goes to stdout like console text.
+ */
+static int serial(const struct ligeiro_exit *ex)
+{
+	__u64 len = ex->serial.len;
+
+	if (len > LIGEIRO_SERIAL_MAX) {
+		say("LIGEIRO_RUN: %llu bytes of serial output, more than the %d an exit holds; the module should have refused it",
+		    len, LIGEIRO_SERIAL_MAX);
+		return -1;
 	}
-	return 0;
+	return write_out((const unsigned char *)ex->serial.text, len,
+			 "serial output");
 }
 
 /*
@@ -172,6 +212,10 @@ static int serve(int fd, const struct ligeiro_create *create, bool *ended)
 		switch (ex.reason) {
 		case LIGEIRO_RUN_CONSOLE:
 			if (console(create, &ex))
+				return LIGEIRO_EXIT_INTERNAL;
+			continue;
+		case LIGEIRO_RUN_SERIAL:
+			if (serial(&ex))
 				return LIGEIRO_EXIT_INTERNAL;
 			continue;
 		case LIGEIRO_RUN_SHUTDOWN:

@@ -28,7 +28,7 @@
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	3
+#define LIGEIRO_ABI_VERSION	4
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -44,7 +44,9 @@
 
 /* How the guest's privileged operations are carried out (book/07). */
 #define LIGEIRO_MODE_PV		0	/* the guest makes hypercalls */
-#define LIGEIRO_MODE_TRAP	1	/* the guest traps; we emulate (later) */
+#define LIGEIRO_MODE_TRAP	1	/* the guest's privileged instructions
+					   trap, and the hypervisor emulates
+					   them and a PC's COM1, PIT and PIC */
 
 /**
  * struct ligeiro_create - LIGEIRO_CREATE_VM: make this open file a VM.
@@ -56,7 +58,7 @@
  *	run at ring 1 with interrupts virtually disabled.
  * @boot_gpa: passed to the guest in %rdi; where the launcher put its
  *	struct ligeiro_boot.
- * @mode: LIGEIRO_MODE_PV.
+ * @mode: LIGEIRO_MODE_PV or LIGEIRO_MODE_TRAP.
  * @flags: must be 0.
  *
  * Once per file; a second call fails with EBUSY.
@@ -77,8 +79,11 @@ struct ligeiro_create {
 #define LIGEIRO_RUN_CONSOLE	1	/* print console.len bytes at console.gpa */
 #define LIGEIRO_RUN_SHUTDOWN	2	/* the guest is done; shutdown.code */
 #define LIGEIRO_RUN_KILLED	3	/* the guest misbehaved; killed.reason */
+#define LIGEIRO_RUN_SERIAL	4	/* print serial.len bytes of serial.text:
+					   what trap mode's COM1 transmitted */
 
 #define LIGEIRO_REASON_MAX	128
+#define LIGEIRO_SERIAL_MAX	120
 
 /**
  * struct ligeiro_exit - what LIGEIRO_RUN fills in before returning 0.
@@ -103,6 +108,10 @@ struct ligeiro_exit {
 		struct {
 			char reason[LIGEIRO_REASON_MAX];
 		} killed;
+		struct {
+			__u64 len;
+			char text[LIGEIRO_SERIAL_MAX];
+		} serial;
 	};
 };
 #endif
@@ -200,6 +209,8 @@ struct ligeiro_shared {
 #ifndef __ASSEMBLER__
 struct ligeiro_boot {
 	__u64 mem_size;
+	__u32 mode;	/* LIGEIRO_MODE_*: trap keeps the native pv_ops */
+	__u32 pad;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after `--` */
 };
 #endif
@@ -218,8 +229,19 @@ struct ligeiro_boot {
 /* Counters of LIGEIRO_GET_STATS: why the guest left ring 1. */
 #define LIGEIRO_STAT_HYPERCALL	0	/* a hypercall */
 #define LIGEIRO_STAT_INTERRUPT	1	/* a host interrupt, replayed */
-#define LIGEIRO_STAT_EXCEPTION	2	/* a guest fault */
-#define LIGEIRO_STAT_COUNT	3
+#define LIGEIRO_STAT_EXCEPTION	2	/* a guest fault or software interrupt */
+#define LIGEIRO_STAT_EMULATION	3	/* trap mode: an instruction we emulated */
+#define LIGEIRO_STAT_COUNT	4
+
+/* Trap mode's emulated instructions, by kind (book/07). */
+#define LIGEIRO_EMUL_IRQFLAG	0	/* cli, sti */
+#define LIGEIRO_EMUL_HLT	1	/* hlt */
+#define LIGEIRO_EMUL_CR		2	/* mov to or from a control register */
+#define LIGEIRO_EMUL_PORT	3	/* in, out */
+#define LIGEIRO_EMUL_DESC	4	/* lgdt lidt ltr sgdt sidt sldt str smsw */
+#define LIGEIRO_EMUL_INVLPG	5	/* invlpg */
+#define LIGEIRO_EMUL_MSR	6	/* rdmsr, wrmsr */
+#define LIGEIRO_EMUL_COUNT	7
 
 /**
  * struct ligeiro_stats - LIGEIRO_GET_STATS: what happened so far.
@@ -231,9 +253,11 @@ struct ligeiro_boot {
  *	shadow page-table entry (the guest never saw them).
  * @reflected: exceptions delivered to the guest's own handlers.
  * @injected: interrupts delivered to the guest.
- * @cr3_loads: address-space switches (HCALL_NEW_CR3).
+ * @cr3_loads: address-space switches (HCALL_NEW_CR3, or trap mode's
+ *	mov to %cr3).
  * @cr3_hits: of those, how many found their shadow root in the cache.
  * @batched: page-table updates drained from the batch.
+ * @emulated: trap mode's emulated instructions by kind (LIGEIRO_EMUL_*).
  */
 #ifndef __ASSEMBLER__
 struct ligeiro_stats {
@@ -246,6 +270,7 @@ struct ligeiro_stats {
 	__u64 cr3_loads;
 	__u64 cr3_hits;
 	__u64 batched;
+	__u64 emulated[LIGEIRO_EMUL_COUNT];
 };
 #endif
 #define LIGEIRO_GET_STATS	_IOR(LIGEIRO_IOCTL_TYPE, 0x03, struct ligeiro_stats)

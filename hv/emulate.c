@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * emulate.c - trap mode: do what the guest's privileged instruction asked.
+ *
+ * In trap mode the guest is the native kernel, unmodified, at ring 1.
+ * Each privileged instruction it executes there (cli, mov to %cr3, out,
+ * lidt...) raises a #GP instead of running, and run.c sends that here.
+ * We fetch the instruction from the guest's memory, decode it (decode.c),
+ * carry it out on the virtual CPU of struct virt_cpu or the devices of
+ * pc.c, and step over it.  The guest cannot tell -- except by the clock,
+ * and by the instructions that do *not* trap: that is Popek and Goldberg's
+ * point, and book chapter 7's.
+ *
+ * Anything we do not emulate gets the #GP it raised, in the guest's own
+ * handler, as on a CPU where the instruction is simply not allowed.  From
+ * ring 3 only the UMIP instructions (sgdt, sidt, sldt, smsw, str) are
+ * emulated: the guest never turned UMIP on, so to it they are legal.
+ *
+ * Book: book/07-trap-and-emulate.md.  Read decode.c for the decoding and
+ * pc.c for the devices.
+ */
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include <asm/traps.h>
+
+#include "decode.h"
+#include "vm.h"
+
+/* What the native guest may set in %cr4: paging, SSE, UMIP and friends. */
+#define CR4_ALLOWED	(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | \
+			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | \
+			 X86_CR4_DE | X86_CR4_TSD | X86_CR4_MCE | X86_CR4_PCE)
+#define SYSTEM_DESC_SIZE	16	/* a TSS descriptor, in long mode */
+#define DESC_TYPE_TSS		9	/* 64-bit TSS, available */
+#define DESC_TSS_BUSY		2	/* the type's busy bit */
+
+static const unsigned int emul_kind[] = {
+	[INSN_CLI] = LIGEIRO_EMUL_IRQFLAG,	[INSN_STI] = LIGEIRO_EMUL_IRQFLAG,
+	[INSN_HLT] = LIGEIRO_EMUL_HLT,
+	[INSN_MOV_FROM_CR] = LIGEIRO_EMUL_CR,	[INSN_MOV_TO_CR] = LIGEIRO_EMUL_CR,
+	[INSN_LGDT] = LIGEIRO_EMUL_DESC,	[INSN_LIDT] = LIGEIRO_EMUL_DESC,
+	[INSN_SGDT] = LIGEIRO_EMUL_DESC,	[INSN_SIDT] = LIGEIRO_EMUL_DESC,
+	[INSN_LTR] = LIGEIRO_EMUL_DESC,		[INSN_STR] = LIGEIRO_EMUL_DESC,
+	[INSN_SLDT] = LIGEIRO_EMUL_DESC,	[INSN_SMSW] = LIGEIRO_EMUL_DESC,
+	[INSN_INVLPG] = LIGEIRO_EMUL_INVLPG,
+	[INSN_RDMSR] = LIGEIRO_EMUL_MSR,	[INSN_WRMSR] = LIGEIRO_EMUL_MSR,
+	[INSN_IN] = LIGEIRO_EMUL_PORT,		[INSN_OUT] = LIGEIRO_EMUL_PORT,
+};
+
+/* General register @n in the encoding's order: rax, rcx, rdx, rbx, ... */
+static u64 *gpr(struct switcher_regs *r, unsigned int n)
+{
+	u64 *const regs[16] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
+		&r->r12, &r->r13, &r->r14, &r->r15,
+	};
+
+	return regs[n & 15];
+}
+
+/* Write @size bytes of @value to a register as the CPU would: 32-bit
+ * writes clear the upper half, 8- and 16-bit ones keep the rest. */
+static void set_reg(u64 *reg, u64 value, unsigned int size)
+{
+	if (size == 8)
+		*reg = value;
+	else if (size == 4)
+		*reg = (u32)value;
+	else
+		*reg = (*reg & ~((1ULL << size * 8) - 1)) |
+		       (value & ((1ULL << size * 8) - 1));
+}
+
+/* The memory operand's address. */
+static u64 operand_addr(struct ligeiro_vm *vm, const struct decoded_insn *in)
+{
+	unsigned long long regs[16];
+	u64 seg = in->seg == INSN_SEG_FS ? vm->segs.fs_base :
+		  in->seg == INSN_SEG_GS ? vm->segs.gs_base : 0;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		regs[i] = *gpr(&vm->regs, i);
+	return decode_address(in, regs, vm->regs.rip + in->len, seg);
+}
+
+/*
+ * Read or write the operand of @in: its register, or @len bytes of
+ * memory.  Return 0, or as guest_copy(): -1 page fault (prepared), 1 dead.
+ */
+static int operand(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		   const struct decoded_insn *in, void *buf, unsigned int len,
+		   unsigned int how)
+{
+	u64 *reg = gpr(&vm->regs, in->rm);
+
+	if (!in->mem) {
+		if (how & GUEST_WRITE)
+			set_reg(reg, *(u64 *)buf, in->size);
+		else
+			memcpy(buf, reg, len);
+		return 0;
+	}
+	if ((vm->regs.cs & 3) == 3)
+		how |= GUEST_USER;
+	return guest_copy(vm, exit, operand_addr(vm, in), buf, len, how);
+}
+
+/* mov from %crN.  Return 0, or -1 for a register that does not exist. */
+static int read_cr(struct virt_cpu *cpu, unsigned int n, u64 *value)
+{
+	switch (n) {
+	case 0: *value = cpu->cr0; return 0;
+	case 2: *value = cpu->cr2; return 0;
+	case 3: *value = cpu->cr3; return 0;
+	case 4: *value = cpu->cr4; return 0;
+	case 8: *value = cpu->cr8; return 0;
+	}
+	return -1;
+}
+
+/*
+ * mov to %crN.  Leaving paging or long mode is beyond a ring-1 guest, so
+ * it ends the guest; reserved bits get the #GP the CPU would give.
+ */
+static int write_cr(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		    unsigned int n, u64 value)
+{
+	struct virt_cpu *cpu = &vm->cpu;
+
+	switch (n) {
+	case 0:
+		if ((value & (X86_CR0_PG | X86_CR0_PE)) !=
+		    (X86_CR0_PG | X86_CR0_PE))
+			return vm_kill(vm, exit, "mov to %%cr0 (0x%llx) would turn paging off: not supported",
+				       value);
+		if (value >> 32)
+			return irq_raise(vm, exit, X86_TRAP_GP, 0);
+		cpu->cr0 = value | X86_CR0_ET;
+		return 0;
+	case 2:
+		cpu->cr2 = value;
+		return 0;
+	case 3:
+		cpu->cr3 = value;
+		return shadow_new_cr3(vm, exit, value & PTE_PFN_MASK, true);
+	case 4:
+		if (value & ~CR4_ALLOWED)
+			return irq_raise(vm, exit, X86_TRAP_GP, 0);
+		if (!(value & X86_CR4_PAE))
+			return vm_kill(vm, exit, "mov to %%cr4 (0x%llx) would leave long mode: not supported",
+				       value);
+		cpu->cr4 = value;
+		return 0;
+	case 8:
+		if (value > 15)
+			return irq_raise(vm, exit, X86_TRAP_GP, 0);
+		cpu->cr8 = value;
+		return 0;
+	}
+	return irq_raise(vm, exit, X86_TRAP_UD, 0);
+}
+
+/*
+ * ltr: look the selector up in the guest's GDT, as the CPU does; it must
+ * name an available 64-bit TSS, which becomes busy.
+ */
+static int load_tr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u16 sel)
+{
+	struct virt_cpu *cpu = &vm->cpu;
+	u64 where = cpu->gdt_base + (sel & ~7), desc[2];
+	int err;
+
+	if (!(sel & ~7) || sel & 4 || (sel | 7) + 8 > cpu->gdt_limit)
+		return irq_raise(vm, exit, X86_TRAP_GP, sel & ~3);
+	err = guest_copy(vm, exit, where, desc, sizeof(desc), GUEST_READ);
+	if (err)
+		return err < 0 ? irq_reflect(vm, exit) : 1;
+	if ((desc[0] >> 40 & 0x1f) != DESC_TYPE_TSS || !(desc[0] >> 47 & 1))
+		return irq_raise(vm, exit, X86_TRAP_GP, sel & ~3);
+	desc[0] |= (u64)DESC_TSS_BUSY << 40;
+	err = guest_copy(vm, exit, where, desc, sizeof(desc[0]), GUEST_WRITE);
+	if (err)
+		return err < 0 ? irq_reflect(vm, exit) : 1;
+	cpu->tr = sel;
+	cpu->tss_base = (desc[0] >> 16 & 0xffffff) |
+			(desc[0] >> 56 & 0xff) << 24 | desc[1] << 32;
+	return 0;
+}
+
+/* lgdt and lidt: a 2-byte limit, an 8-byte base. */
+static int load_table(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		      const struct decoded_insn *in)
+{
+	struct virt_cpu *cpu = &vm->cpu;
+	u8 desc[10];
+	u64 base, gpa;
+	u16 limit;
+	int err = operand(vm, exit, in, desc, sizeof(desc), GUEST_READ);
+
+	if (err)
+		return err < 0 ? irq_reflect(vm, exit) : 1;
+	memcpy(&limit, desc, 2);
+	memcpy(&base, desc + 2, 8);
+	if (in->op == INSN_LGDT) {
+		cpu->gdt_base = base;
+		cpu->gdt_limit = limit;
+		return 0;
+	}
+	/* Our delivery reads whole 256-gate IDTs (interrupts.c). */
+	if (limit != IDT_ENTRIES * sizeof(gate_desc) - 1)
+		return vm_kill(vm, exit, "lidt: limit %u, but ligeiro needs all 256 gates",
+			       limit);
+	err = guest_phys(vm, exit, base, &gpa);
+	if (err)
+		return err < 0 ? irq_reflect(vm, exit) : 1;
+	cpu->idt_base = base;
+	cpu->idt_limit = limit;
+	return irq_load_idt(vm, exit, gpa);
+}
+
+/* sgdt and sidt: what the guest loaded, not the tables really in use. */
+static int store_table(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		       const struct decoded_insn *in)
+{
+	bool gdt = in->op == INSN_SGDT;
+	u16 limit = gdt ? vm->cpu.gdt_limit : vm->cpu.idt_limit;
+	u64 base = gdt ? vm->cpu.gdt_base : vm->cpu.idt_base;
+	u8 desc[10];
+	int err;
+
+	memcpy(desc, &limit, 2);
+	memcpy(desc + 2, &base, 8);
+	err = operand(vm, exit, in, desc, sizeof(desc), GUEST_WRITE);
+	return err < 0 ? irq_reflect(vm, exit) : err;
+}
+
+/* rdmsr and wrmsr: EFER and the segment bases; any other MSR is a #GP. */
+static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
+{
+	struct switcher_regs *r = &vm->regs;
+	u64 value = r->rdx << 32 | (u32)r->rax, *msr;
+
+	switch ((u32)r->rcx) {
+	case MSR_EFER:
+		msr = &vm->cpu.efer;
+		if (write && (value ^ vm->cpu.efer) & ~EFER_NX)
+			return vm_kill(vm, exit, "wrmsr EFER 0x%llx: only NXE may change under ligeiro",
+				       value);
+		break;
+	case MSR_FS_BASE:
+		msr = &vm->segs.fs_base;
+		break;
+	case MSR_GS_BASE:
+		msr = &vm->segs.gs_base;
+		break;
+	default:
+		return irq_raise(vm, exit, X86_TRAP_GP, 0);
+	}
+	if (!write) {
+		r->rax = (u32)*msr;
+		r->rdx = *msr >> 32;
+		return 0;
+	}
+	if ((s64)value != (s64)(value << 16) >> 16 && msr != &vm->cpu.efer)
+		return irq_raise(vm, exit, X86_TRAP_GP, 0);
+	*msr = value;
+	return 0;
+}
+
+/* Carry out @in; the instruction pointer has not moved yet. */
+static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		   const struct decoded_insn *in)
+{
+	struct switcher_regs *r = &vm->regs;
+	struct virt_cpu *cpu = &vm->cpu;
+	u64 value = 0;
+	u16 port = in->port_dx ? (u16)r->rdx : in->port;
+	int err;
+
+	switch (in->op) {
+	case INSN_CLI:
+		irq_set_enabled(vm, false);
+		return 0;
+	case INSN_STI:
+		cpu->sti_shadow = !irq_enabled(vm);
+		irq_set_enabled(vm, true);
+		return 0;
+	case INSN_HLT:
+		if (!irq_enabled(vm))
+			return vm_kill(vm, exit, "hlt with interrupts disabled at rip 0x%llx: the guest would sleep forever",
+				       r->rip);
+		irq_halt(vm);
+		return 0;
+	case INSN_MOV_FROM_CR:
+		if (read_cr(cpu, in->reg, &value))
+			return irq_raise(vm, exit, X86_TRAP_UD, 0);
+		*gpr(r, in->rm) = value;
+		return 0;
+	case INSN_MOV_TO_CR:
+		return write_cr(vm, exit, in->reg, *gpr(r, in->rm));
+	case INSN_LGDT:
+	case INSN_LIDT:
+		return load_table(vm, exit, in);
+	case INSN_SGDT:
+	case INSN_SIDT:
+		return store_table(vm, exit, in);
+	case INSN_LTR:
+		err = operand(vm, exit, in, &value, 2, GUEST_READ);
+		if (err)
+			return err < 0 ? irq_reflect(vm, exit) : 1;
+		return load_tr(vm, exit, value);
+	case INSN_STR:
+	case INSN_SLDT:
+	case INSN_SMSW:
+		value = in->op == INSN_STR ? cpu->tr :
+			in->op == INSN_SMSW ? cpu->cr0 : 0;
+		err = operand(vm, exit, in, &value, in->mem ? 2 : in->size,
+			      GUEST_WRITE);
+		return err < 0 ? irq_reflect(vm, exit) : err;
+	case INSN_INVLPG:
+		shadow_invalidate(vm, operand_addr(vm, in));
+		return 0;
+	case INSN_RDMSR:
+	case INSN_WRMSR:
+		return msr(vm, exit, in->op == INSN_WRMSR);
+	case INSN_IN:
+		set_reg(&r->rax, pc_in(vm, port, in->size), in->size);
+		return 0;
+	case INSN_OUT:
+		return pc_out(vm, exit, port, in->size, r->rax);
+	case INSN_UNKNOWN:
+		break;
+	}
+	return -1;
+}
+
+/* The UMIP instructions, which ring 3 may use too. */
+static bool umip_insn(enum insn_op op)
+{
+	return op == INSN_SGDT || op == INSN_SIDT || op == INSN_SLDT ||
+	       op == INSN_SMSW || op == INSN_STR;
+}
+
+/**
+ * emulate() - trap mode: the guest took a #GP; emulate the instruction.
+ * @vm: the guest, stopped at the instruction.
+ * @exit: filled in when the launcher must act.
+ *
+ * Return: 0 to re-enter the guest, 1 to return to the launcher, -1 if
+ * this is no instruction of ours: the caller gives the guest its #GP.
+ */
+int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	struct switcher_regs *r = &vm->regs;
+	unsigned int how = (r->cs & 3) == 3 ? GUEST_USER : GUEST_READ;
+	unsigned int avail = min_t(u64, INSN_MAX_LEN,
+				   PAGE_SIZE - offset_in_page(r->rip));
+	u64 rip = r->rip, error = r->error;
+	u8 code[INSN_MAX_LEN];
+	struct decoded_insn in;
+	int err;
+
+	/*
+	 * Fetch the instruction: its first page must be there (the CPU just
+	 * ran it), the next one may not -- the instruction may end before.
+	 */
+	err = guest_copy(vm, exit, rip, code, avail, how);
+	if (!err && avail < INSN_MAX_LEN) {
+		err = guest_copy(vm, exit, rip + avail, code + avail,
+				 INSN_MAX_LEN - avail, how);
+		if (!err)
+			avail = INSN_MAX_LEN;
+		else if (err < 0)
+			err = 0;
+	}
+	if (err > 0)
+		return 1;
+	r->vector = X86_TRAP_GP;	/* guest_copy() may have changed them */
+	r->error = error;
+	if (err)
+		return -1;
+	if (decode_insn(code, avail, &in) ||
+	    ((r->cs & 3) == 3 && !umip_insn(in.op)))
+		return -1;
+	vm->stats.emulated[emul_kind[in.op]]++;
+	/* Output waiting when the guest sleeps or ends: show it first. */
+	if ((in.op == INSN_HLT || (in.op == INSN_OUT &&
+	     (in.port_dx ? (u16)r->rdx : in.port) == LIGEIRO_DEBUG_EXIT_PORT)) &&
+	    pc_flush(vm, exit))
+		return 1;	/* and run the instruction again */
+	err = execute(vm, exit, &in);
+	/* A fault moved rip to the guest's handler; else step over. */
+	if (err >= 0 && r->rip == rip)
+		r->rip += in.len;
+	return err;
+}
