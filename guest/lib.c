@@ -49,3 +49,17 @@ bool streq(const char *a, const char *b)
 		a++, b++;
 	return *a == *b;
 }
+
+/**
+ * parse_u64() - a decimal number, at most 19 digits: no overflow.
+ * Return: true if @s is one (NULL is not).
+ */
+bool parse_u64(const char *s, u64 *value)
+{
+	unsigned int digits;
+
+	*value = 0;
+	for (digits = 0; s && s[digits] >= '0' && s[digits] <= '9'; digits++)
+		*value = *value * 10 + s[digits] - '0';
+	return digits && digits <= 19 && !s[digits];
+}

@@ -15,6 +15,9 @@
  *   bench    BENCH lines: system call, page fault, context switch
  *   sysloop  exactly 100000 getpid system calls
  *   ctxloop  two processes yielding to each other 1000 times each
+ *   pfloop   1000 demand-zero page faults
+ *
+ * (the three loops take another count as `name=N`, e.g. sysloop=500)
  *   batch    one system call that updates 512 page-table entries
  *   probe    PROBE lines: what the kernel sees of its ring (probe.c)
  *   shell    an interactive shell on COM1 (native only, for now)
@@ -92,8 +95,9 @@ static void __attribute__((noreturn)) unknown_word(const char *word)
 void guest_main(u32 magic, u64 info_addr)
 {
 	struct mem_summary sum = { 0 };
-	const char *err, *word, *extra;
-	char *p;
+	const char *err;
+	char *p, *word, *extra;
+	u64 arg;
 
 	guest_mode = GUEST_NATIVE;
 	native_init();
@@ -117,11 +121,11 @@ void guest_main(u32 magic, u64 info_addr)
 	word = next_word(&p);
 	if (!word)
 		word = "tests";
-	if (!os_program(word))
+	if (!os_program(word, &arg))
 		unknown_word(word);
 	if ((extra = next_word(&p)))
 		unknown_word(extra);
-	os_start(word, sum.ram_end);
+	os_start(word, arg, sum.ram_end);
 }
 
 /*
@@ -365,24 +369,13 @@ static void hostile(const char *what, u64 mem_size)
 	result_finish();
 }
 
-/* Decimal, at most 19 digits: no overflow in 64 bits.  NULL is no number. */
-static bool parse_u64(const char *s, u64 *value)
-{
-	unsigned int digits;
-
-	*value = 0;
-	for (digits = 0; s && s[digits] >= '0' && s[digits] <= '9'; digits++)
-		*value = *value * 10 + s[digits] - '0';
-	return digits && digits <= 19 && !s[digits];
-}
-
 /*
  * A program's name: the operating system takes over, with the memory
  * after the boot block, up to mem_size, in either mode.  No console
  * input yet, so no shell.
  */
 static void __attribute__((noreturn))
-boot_os_start(const char *word, const struct ligeiro_boot *boot)
+boot_os_start(const char *word, u64 arg, const struct ligeiro_boot *boot)
 {
 	if (streq(word, "shell")) {
 		printf("shell: native only: no console input under ligeiro "
@@ -396,7 +389,7 @@ boot_os_start(const char *word, const struct ligeiro_boot *boot)
 	}
 	page_add_range((u64)(boot + 1), boot->mem_size);
 	printf("mem: usable_kib=%lu regions=1\n", boot->mem_size / 1024);
-	os_start(word, boot->mem_size);
+	os_start(word, arg, boot->mem_size);
 }
 
 /*
@@ -408,13 +401,13 @@ boot_os_start(const char *word, const struct ligeiro_boot *boot)
  * out trap); nops=, fpu= and hostile= are about hypercalls, so trap mode
  * refuses them.
  */
-static void run_word(const char *word, const struct ligeiro_boot *boot)
+static void run_word(char *word, const struct ligeiro_boot *boot)
 {
 	const char *value;
 	u64 n;
 
-	if (os_program(word))
-		boot_os_start(word, boot);
+	if (os_program(word, &n))
+		boot_os_start(word, n, boot);
 
 	if (streq(word, "spin")) {
 		printf("spinning\n");

@@ -154,25 +154,41 @@ static void check_timer(void)
 #define KERNEL_PROGRAM	"probe"
 
 /**
- * os_program() - whether os_start() can run a program of this name.
- * @word: a word of the command line.
+ * os_program() - whether os_start() can run the program a word names.
+ * @word: a word of the command line: "name" or "name=N".  On success the
+ *	"=N" is cut off, leaving the name.
+ * @arg: gets N, the argument of the program's first process (0 if none);
+ *	the loops take it as their count.
  *
  * Return: true for a built-in program (programs.S) or probe.
  */
-bool os_program(const char *word)
+bool os_program(char *word, u64 *arg)
 {
-	return program_find(word) || streq(word, KERNEL_PROGRAM);
+	char *eq = word, had;
+
+	while (*eq && *eq != '=')
+		eq++;
+	*arg = 0;
+	if (*eq && !parse_u64(eq + 1, arg))
+		return false;
+	had = *eq;
+	*eq = '\0';
+	if (program_find(word) || streq(word, KERNEL_PROGRAM))
+		return true;
+	*eq = had;	/* the whole word, for the error message */
+	return false;
 }
 
 /**
  * os_start() - bring the kernel up and run the first program.
  * @word: the program, as the command line named it (os_program()).
+ * @arg: the argument of its first process.
  * @ram_end: the end of guest RAM, which the kernel maps.
  *
  * The caller has given the page allocator the free memory it found; had
  * it found none, it would have failed mem.map and stopped.
  */
-void os_start(const char *word, u64 ram_end)
+void os_start(const char *word, u64 arg, u64 ram_end)
 {
 	vm_init(ram_end);
 	trap_init();
@@ -185,7 +201,7 @@ void os_start(const char *word, u64 ram_end)
 		result_pass("mem.map", "usable memory above the kernel");
 		check_timer();
 	}
-	if (proc_spawn(word, 0) != 1) {
+	if (proc_spawn(word, arg) != 1) {
 		result_fail("os.start", "cannot start program %s", word);
 		result_finish();
 	}

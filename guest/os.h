@@ -8,8 +8,9 @@
 
 #include "types.h"
 
-bool os_program(const char *word);
-void os_start(const char *word, u64 ram_end) __attribute__((noreturn));
+bool os_program(char *word, u64 *arg);
+void os_start(const char *word, u64 arg, u64 ram_end)
+	__attribute__((noreturn));
 void os_done(const char *name, int status) __attribute__((noreturn));
 
 /* probe.c: the probe program, which runs in the kernel itself. */

@@ -33,6 +33,7 @@ programs:
 	program	bench
 	program	sysloop
 	program	ctxloop
+	program	pfloop
 	program	batch
 	program	shell
 	.quad	0, 0, 0

@@ -123,6 +123,12 @@ class Boot:
             self.fail("check %r failed: %s" % (check, detail))
         return detail
 
+    def tagged(self, tag):
+        """The lines that start with TAG (PROBE, COST...), split in words
+        after the tag."""
+        return [line.split()[1:] for line in self.transcript.splitlines()
+                if line.startswith(tag + " ")]
+
     def fields(self, check):
         """A passing check's detail 'k=v k=v' as a dict of strings."""
         return dict(kv.split("=", 1) for kv in self.result(check).split()

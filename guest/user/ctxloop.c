@@ -1,12 +1,13 @@
 /*
- * ctxloop.c - two processes yield to each other, 1000 times each.
+ * ctxloop.c - two processes yield to each other, 1000 times each (or
+ * `ctxloop=N`: N times).
  *
  * Each yield switches address spaces and ring-3 trap stacks: under
  * ligeiro two hypercalls (NEW_CR3, SET_STACK) per switch, the figures the
- * hypervisor's address-space cache is measured by.  Started with 1 it is
- * the partner.
+ * hypervisor's address-space cache is measured by.  The partner is
+ * started with minus the count.
  *
- * Book: book/02-guest.md, "User programs".  Read batch.c next.
+ * Book: book/02-guest.md, "User programs".  Read pfloop.c next.
  */
 #include "ulib.h"
 
@@ -14,17 +15,18 @@
 
 int main(long arg)
 {
-	long s0 = info(INFO_SWITCHES), pid = arg ? 0 : spawn("ctxloop", 1);
-	long i, status, switches;
+	long yields = arg < 0 ? -arg : arg ? arg : YIELDS;
+	long s0 = info(INFO_SWITCHES), i, status, switches;
+	long pid = arg < 0 ? 0 : spawn("ctxloop", -yields);
 
-	for (i = 0; i < YIELDS; i++)
+	for (i = 0; i < yields; i++)
 		yield();
-	if (arg)
+	if (arg < 0)
 		return 0;
 	status = wait(pid);
 	switches = info(INFO_SWITCHES) - s0;
 	printf("BENCH ctxloop_switches %ld switches\n", switches);
-	check(pid > 0 && status == 0 && switches >= 2 * YIELDS,
-	      "ctxloop.yields", "%d yields each way", YIELDS);
+	check(pid > 0 && status == 0 && switches >= 2 * yields,
+	      "ctxloop.yields", "%ld yields each way", yields);
 	return check_failures();
 }
