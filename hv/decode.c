@@ -210,9 +210,9 @@ static int decode_opcode(struct cursor *c, unsigned int b, unsigned int rex,
 }
 
 /**
- * decode_insn() - decode the instruction at the start of @code.
- * @code: the instruction's bytes, as fetched from the guest.
- * @avail: how many bytes of @code may be read; the decoder never reads more.
+ * decode_insn() - decode the instruction at the start of @bytes.
+ * @bytes: the instruction's bytes, as fetched from the guest.
+ * @avail: how many bytes of @bytes may be read; the decoder never reads more.
  * @insn: the result.
  *
  * A REX byte counts only right before the opcode, and the last of several
@@ -222,11 +222,11 @@ static int decode_opcode(struct cursor *c, unsigned int b, unsigned int rex,
  * describe, is longer than %INSN_MAX_LEN, or does not fit in @avail bytes;
  * then @insn->op is %INSN_UNKNOWN and the other fields mean nothing.
  */
-int decode_insn(const unsigned char *code, unsigned int avail,
+int decode_insn(const unsigned char *bytes, unsigned int avail,
 		struct decoded_insn *insn)
 {
 	struct cursor c = {
-		.code = code,
+		.code = bytes,
 		.end = avail < INSN_MAX_LEN ? avail : INSN_MAX_LEN,
 	};
 	unsigned int b, rex = 0;

@@ -70,7 +70,7 @@ struct decoded_insn {
 	unsigned int port;	/* in/out: the imm8 port */
 };
 
-int decode_insn(const unsigned char *code, unsigned int avail,
+int decode_insn(const unsigned char *bytes, unsigned int avail,
 		struct decoded_insn *insn);
 unsigned long long decode_address(const struct decoded_insn *insn,
 				const unsigned long long gpr[16],

@@ -344,12 +344,12 @@ static bool umip_insn(enum insn_op op)
 }
 
 /**
- * emulate() - trap mode: the guest took a #GP; emulate the instruction.
+ * emulate() - trap mode: the guest took a general-protection fault; emulate the instruction.
  * @vm: the guest, stopped at the instruction.
  * @exit: filled in when the launcher must act.
  *
  * Return: 0 to re-enter the guest, 1 to return to the launcher, -1 if
- * this is no instruction of ours: the caller gives the guest its #GP.
+ * this is no instruction of ours: the caller gives the guest its general-protection fault.
  */
 int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {

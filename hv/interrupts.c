@@ -254,7 +254,7 @@ int irq_raise(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector,
  * irq_soft() - trap mode: the guest executed `int $@vector`.
  *
  * Our gate let it through to us; the guest's own gate decides, as the
- * CPU would: from ring 3 its DPL must be 3, or the answer is a #GP whose
+ * CPU would: from ring 3 its DPL must be 3, or the answer is a general-protection fault whose
  * error code names the gate.
  */
 int irq_soft(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector)
