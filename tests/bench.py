@@ -1,13 +1,15 @@
 """bench.py - `make bench`: the guest's costs natively and under ligeiro.
 
 One run boots the guest four ways -- natively from its bench ISO and
-under ligeiro in the QEMU host, each under plain TCG and under
-`-icount shift=0` -- and prints the guest's own measurements side by side
-with their ratio to native.  Under TCG a "cycle" is emulated time, not a
+under ligeiro in the QEMU host (where the guest runs in pv mode, then in
+trap mode), each under plain TCG and under `-icount shift=0` -- and
+prints the guest's own measurements side by side with their ratio to
+native.  Under TCG a "cycle" is emulated time, not a
 hardware cost; under -icount the TSC counts instructions, so those
 columns are repeatable to the instruction.  CPU=max picks the CPU model.
 The figures and the comparison with Xen's are discussed in
-book/05-hypercalls-pvops.md and book/06-shadow-paging.md.
+book/05-hypercalls-pvops.md, book/06-shadow-paging.md and
+book/07-trap-and-emulate.md.
 """
 import os
 import re
@@ -38,17 +40,22 @@ def main():
     for mode, env in (("tcg", {}), ("icount", ICOUNT)):
         runs["native", mode] = measure("bench-native-" + mode,
                                        ["native", iso], env)
-        runs["pv", mode] = measure("bench-pv-" + mode, host, env)
+        hosted = measure("bench-host-" + mode, host, env)
+        runs["pv", mode] = {k: v for k, v in hosted.items()
+                            if not k.startswith("trap.")}
+        runs["trap", mode] = {k[len("trap."):]: v for k, v in hosted.items()
+                              if k.startswith("trap.")}
+    row = "%-26s %12s %12s %12s %9s %9s"
     for mode, unit in (("tcg", "TSC cycles under TCG"),
                        ("icount", "instructions (-icount)")):
-        native, pv = runs["native", mode], runs["pv", mode]
+        native, pv, trap = (runs[m, mode] for m in ("native", "pv", "trap"))
         print("\n%s, CPU=%s" % (unit, os.environ.get("CPU", "qemu64")))
-        print("%-26s %12s %12s %8s" % ("", "native", "pv", "pv/native"))
-        for name in sorted(set(native) | set(pv)):
-            n, p = native.get(name), pv.get(name)
-            ratio = "%7.1fx" % (p / n) if n and p else ""
-            print("%-26s %12s %12s %8s" % (name, n if n else "-",
-                                           p if p else "-", ratio))
+        print(row % ("", "native", "pv", "trap", "pv/nat", "trap/nat"))
+        for name in sorted(set(native) | set(pv) | set(trap)):
+            n, p, t = native.get(name), pv.get(name), trap.get(name)
+            print(row % (name, n or "-", p or "-", t or "-",
+                         "%.1fx" % (p / n) if n and p else "",
+                         "%.1fx" % (t / n) if n and t else ""))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 # bench.sh - what `make bench` measures inside the QEMU host.
 #
 # The guest's own benchmarks (BENCH lines: cycles per system call, page
-# fault and context switch, by rdtsc), and the cost of a null hypercall
+# fault and context switch, by rdtsc) in pv and in trap mode (those
+# renamed trap.*), and the cost of a null hypercall
 # round trip: the guest times N NOP hypercalls and the same loop without
 # them; the difference over N is the round trip.  Under QEMU's
 # `-icount shift=0` the TSC advances one tick per instruction, so these
@@ -9,6 +10,7 @@
 . /tests/lib.sh
 G=/guest/ligeiro-guest.elf
 ligeiro $G -- bench | grep '^BENCH'
+ligeiro --mode=trap $G -- bench | sed -n 's/^BENCH /BENCH trap./p'
 for n in 1000 100000; do
 	ligeiro $G -- nops=$n >/tmp/nops.out 2>&1
 	result bench.nullcall $? "n=$n"
