@@ -277,9 +277,10 @@ static void check_fpu(u64 n)
  * hostile=<what>: what a guest must not get away with.  The hypervisor
  * must kill us for each; if we are still here afterwards, that is a bug.
  */
-enum { HOSTILE_PRIV, HOSTILE_SWITCHER, HOSTILE_UPPER, HOSTILE_HCALL,
-       HOSTILE_BADPTR, HOSTILE_TABLE_OOR, HOSTILE_TABLE_UPPER,
-       HOSTILE_TABLE_LOOP, HOSTILE_ACTS };
+enum { HOSTILE_PRIV, HOSTILE_SWITCHER, HOSTILE_HCALL, HOSTILE_BADPTR,
+       HOSTILE_UPPER, HOSTILE_TABLE_OOR, HOSTILE_TABLE_UPPER,
+       HOSTILE_TABLE_LOOP, HOSTILE_HLT, HOSTILE_PAGING, HOSTILE_ACTS };
+#define HOSTILE_FIRST_NATIVE	HOSTILE_UPPER	/* from here: no hypercall */
 
 static const char *const hostile_checks[HOSTILE_ACTS] = {
 	[HOSTILE_PRIV]		= "hostile.priv",	/* mov from %cr3 */
@@ -290,6 +291,8 @@ static const char *const hostile_checks[HOSTILE_ACTS] = {
 	[HOSTILE_TABLE_OOR]	= "hostile.table-oor",	/* maps past RAM */
 	[HOSTILE_TABLE_UPPER]	= "hostile.table-upper", /* maps upper half */
 	[HOSTILE_TABLE_LOOP]	= "hostile.table-loop",	/* points at itself */
+	[HOSTILE_HLT]		= "hostile.hlt",	/* cli; hlt */
+	[HOSTILE_PAGING]	= "hostile.paging",	/* clear CR0.PG */
 };
 
 /*
@@ -338,6 +341,10 @@ static void hostile(const char *what, u64 mem_size)
 			break;
 	if (i == HOSTILE_ACTS)
 		return;
+	if (guest_mode == GUEST_TRAP && i < HOSTILE_FIRST_NATIVE) {
+		printf("hostile=%s makes hypercalls: not in trap mode\n", what);
+		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
+	}
 	printf("hostile: %s\n", what);
 	switch (i) {
 	case HOSTILE_PRIV:
@@ -357,12 +364,19 @@ static void hostile(const char *what, u64 mem_size)
 		break;
 	case HOSTILE_TABLE_OOR:
 	case HOSTILE_TABLE_LOOP:
-		hcall(LIGEIRO_HCALL_NEW_CR3, hostile_tables(i), 0);
+		pv_ops.load_cr3(hostile_tables(i));
 		*(volatile u64 *)(i == HOSTILE_TABLE_OOR ?
 				  (1UL << 30) - PAGE_SIZE : HOSTILE_VA) = 0;
 		break;
 	case HOSTILE_TABLE_UPPER:
-		hcall(LIGEIRO_HCALL_NEW_CR3, hostile_tables(i), 0);
+		pv_ops.load_cr3(hostile_tables(i));
+		break;
+	case HOSTILE_HLT:
+		asm volatile("cli; hlt");
+		break;
+	case HOSTILE_PAGING:
+		asm volatile("mov %%cr0, %%rax; btr $31, %%rax; mov %%rax, %%cr0"
+			     : : : "rax");
 		break;
 	}
 	result_fail(hostile_checks[i], "survived");
@@ -398,8 +412,8 @@ boot_os_start(const char *word, u64 arg, const struct ligeiro_boot *boot)
  * exit= takes any u8, so a test can see the hypervisor refuse codes
  * above LIGEIRO_EXIT_GUEST_MAX.  spin never yields: killing the launcher
  * must still get us off the CPU.  Both work in trap mode too (cli and
- * out trap); nops=, fpu= and hostile= are about hypercalls, so trap mode
- * refuses them.
+ * out trap), and so do the hostile= acts that make no hypercall; nops=
+ * and fpu= are about hypercalls, so trap mode refuses them.
  */
 static void run_word(char *word, const struct ligeiro_boot *boot)
 {
@@ -417,9 +431,12 @@ static void run_word(char *word, const struct ligeiro_boot *boot)
 	}
 	if (parse_u64(param(word, "exit="), &n) && n <= 0xff)
 		pv_ops.shutdown(n);
+	value = param(word, "hostile=");
+	if (value)
+		hostile(value, boot->mem_size);
 	if (guest_mode == GUEST_TRAP) {
 		printf("unknown command-line word in trap mode: %s "
-		       "(nops=, fpu= and hostile= make hypercalls)\n", word);
+		       "(nops= and fpu= make hypercalls)\n", word);
 		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
 	}
 	if (parse_u64(param(word, "nops="), &n)) {
@@ -430,9 +447,6 @@ static void run_word(char *word, const struct ligeiro_boot *boot)
 		check_fpu(n);
 		return;
 	}
-	value = param(word, "hostile=");
-	if (value)
-		hostile(value, boot->mem_size);
 	unknown_word(word);
 }
 

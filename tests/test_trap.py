@@ -55,8 +55,11 @@ def test_suite_same_as_native(request, cpu, check):
 
 
 @pytest.mark.parametrize("cpu", test_native.CPUS)
-@pytest.mark.parametrize("check", ["trap.tests", "trap.exit",
-                                   "trap.exit_range", "trap.spin_killable"])
+@pytest.mark.parametrize("check", [
+    "trap.tests", "trap.exit", "trap.exit_range", "trap.spin_killable",
+    "trap.hostile_hlt", "trap.hostile_paging", "trap.hostile_upper",
+    "trap.hostile_table-oor", "trap.hostile_table-upper",
+    "trap.hostile_table-loop"])
 def test_trap_checks(request, cpu, check):
     host(request, cpu).result(check)
 

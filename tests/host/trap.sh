@@ -49,7 +49,22 @@ for mode in trap pv; do
 	done
 done
 
-# 4. A native kernel's ways to stop, and to misbehave, emulated.
+# 4. A native kernel's ways to stop, and to misbehave, emulated.  A
+#    hostile native kernel is killed with a reason, as a pv one is.
+hostile() {
+	ligeiro --mode=trap $G -- hostile=$1 >/tmp/hostile.out 2>&1
+	st=$?
+	grep "guest killed" /tmp/hostile.out
+	check trap.hostile_$1 "$2 (status $st)" -- sh -c \
+		"test $st = $LIGEIRO_EXIT_KILLED && grep -q 'guest killed: .*$2' /tmp/hostile.out"
+}
+hostile hlt "hlt with interrupts disabled"
+hostile paging "would turn paging off"
+hostile upper "upper half"
+hostile table-oor "outside guest memory"
+hostile table-upper "map the upper half"
+hostile table-loop "guest page tables loop"
+
 ligeiro --mode=trap $G -- exit=7 >/tmp/exit.out 2>&1
 st=$?
 check trap.exit "isa-debug-exit code 7 gives status $st" -- test $st = 7

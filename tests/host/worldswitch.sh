@@ -53,6 +53,9 @@ hostile badptr "not in guest memory"
 hostile table-oor "guest maps 0x3ffff000 to 0x3ffff000, outside guest memory"
 hostile table-upper "map the upper half"
 hostile table-loop "guest page tables loop"
+# and a native kernel's instructions, which a pv kernel must not use
+hostile hlt "general protection fault"
+hostile paging "general protection fault"
 
 # 5. SIGKILL ends a guest spinning with interrupts virtually off, fast,
 #    and a host task on the same CPU keeps running meanwhile.
