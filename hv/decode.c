@@ -186,6 +186,8 @@ static int two_byte(struct cursor *c, unsigned int rex, bool opsize,
 static int decode_opcode(struct cursor *c, unsigned int b, unsigned int rex,
 			 bool opsize, struct decoded_insn *insn)
 {
+	unsigned int modrm;
+
 	switch (b) {
 	case 0xfa:
 		insn->op = INSN_CLI;
@@ -203,6 +205,19 @@ static int decode_opcode(struct cursor *c, unsigned int b, unsigned int rex,
 		insn->size = !(b & 1) ? 1 : opsize ? 2 : 4;
 		insn->port_dx = b & 8;
 		return insn->port_dx ? 0 : fetch(c, 1, &insn->port);
+	case 0x88: case 0x89:	/* mov %reg, r/m: a store */
+	case 0x8a: case 0x8b:	/* mov r/m, %reg: a load */
+		insn->op = b & 2 ? INSN_MOV_LOAD : INSN_MOV_STORE;
+		insn->size = !(b & 1) ? 1 : rex & REX_W ? 8 : opsize ? 2 : 4;
+		if (fetch(c, 1, &modrm) || operand(c, modrm, rex, insn))
+			return -1;
+		/*
+		 * Only a memory operand can trap; and without REX, byte
+		 * registers 4-7 are %ah..%bh, which we do not model.
+		 */
+		if (!insn->mem || (insn->size == 1 && !rex && insn->reg >= 4))
+			return -1;
+		return 0;
 	case 0x0f:
 		return two_byte(c, rex, opsize, insn);
 	}

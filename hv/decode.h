@@ -35,6 +35,8 @@ enum insn_op {
 	INSN_INVLPG,		/* memory operand only */
 	INSN_RDMSR, INSN_WRMSR,
 	INSN_IN, INSN_OUT,
+	INSN_MOV_LOAD,		/* mov mem, %reg: reg = the GPR (a device read) */
+	INSN_MOV_STORE,		/* mov %reg, mem: reg = the GPR (a device write) */
 };
 
 #define INSN_MAX_LEN	15	/* the CPU's limit, prefixes included */
@@ -51,8 +53,8 @@ enum insn_seg { INSN_SEG_DEFAULT = 0, INSN_SEG_FS, INSN_SEG_GS };
  * size is what the instruction reads or writes: 8 for the CR moves; 10 (a
  * 16-bit limit, then a 64-bit base) for lgdt, lidt, sgdt and sidt; 2 for
  * ltr and for sldt, str and smsw to memory; 2, 4 or 8 for sldt, str and
- * smsw to a register (0x66, none, REX.W); 1, 2 or 4 for in and out; 0 for
- * the rest, which have no data operand.
+ * smsw to a register (0x66, none, REX.W); 1, 2 or 4 for in and out; 1, 2,
+ * 4 or 8 for the movs; 0 for the rest, which have no data operand.
  */
 struct decoded_insn {
 	enum insn_op op;

@@ -45,6 +45,7 @@ static const unsigned int emul_kind[] = {
 	[INSN_INVLPG] = LIGEIRO_EMUL_INVLPG,
 	[INSN_RDMSR] = LIGEIRO_EMUL_MSR,	[INSN_WRMSR] = LIGEIRO_EMUL_MSR,
 	[INSN_IN] = LIGEIRO_EMUL_PORT,		[INSN_OUT] = LIGEIRO_EMUL_PORT,
+	[INSN_MOV_LOAD] = LIGEIRO_EMUL_MMIO,	[INSN_MOV_STORE] = LIGEIRO_EMUL_MMIO,
 };
 
 /* General register @n in the encoding's order: rax, rcx, rdx, rbx, ... */
@@ -330,6 +331,8 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		return 0;
 	case INSN_OUT:
 		return pc_out(vm, exit, port, in->size, r->rax);
+	case INSN_MOV_LOAD:
+	case INSN_MOV_STORE:
 	case INSN_UNKNOWN:
 		break;
 	}
@@ -343,32 +346,26 @@ static bool umip_insn(enum insn_op op)
 	       op == INSN_SMSW || op == INSN_STR;
 }
 
-/**
- * emulate() - trap mode: the guest took a general-protection fault; emulate the instruction.
- * @vm: the guest, stopped at the instruction.
- * @exit: filled in when the launcher must act.
- *
- * Return: 0 to re-enter the guest, 1 to return to the launcher, -1 if
- * this is no instruction of ours: the caller gives the guest its general-protection fault.
+/*
+ * Fetch and decode the instruction at the guest's RIP.  Its first page
+ * must be there (the CPU just ran it), the next may not: the instruction
+ * may end before.  Return 0; -1 if it cannot be fetched or decoded, with
+ * the registers as they were; 1 if the guest died.
  */
-int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		      struct decoded_insn *in)
 {
 	struct switcher_regs *r = &vm->regs;
 	unsigned int how = (r->cs & 3) == 3 ? GUEST_USER : GUEST_READ;
 	unsigned int avail = min_t(u64, INSN_MAX_LEN,
 				   PAGE_SIZE - offset_in_page(r->rip));
-	u64 rip = r->rip, error = r->error;
+	u64 vector = r->vector, error = r->error;
 	u8 code[INSN_MAX_LEN];
-	struct decoded_insn in;
 	int err;
 
-	/*
-	 * Fetch the instruction: its first page must be there (the CPU just
-	 * ran it), the next one may not -- the instruction may end before.
-	 */
-	err = guest_copy(vm, exit, rip, code, avail, how);
+	err = guest_copy(vm, exit, r->rip, code, avail, how);
 	if (!err && avail < INSN_MAX_LEN) {
-		err = guest_copy(vm, exit, rip + avail, code + avail,
+		err = guest_copy(vm, exit, r->rip + avail, code + avail,
 				 INSN_MAX_LEN - avail, how);
 		if (!err)
 			avail = INSN_MAX_LEN;
@@ -377,12 +374,31 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	}
 	if (err > 0)
 		return 1;
-	r->vector = X86_TRAP_GP;	/* guest_copy() may have changed them */
+	r->vector = vector;	/* guest_copy() may have changed them */
 	r->error = error;
+	return err || decode_insn(code, avail, in) ? -1 : 0;
+}
+
+/**
+ * emulate() - trap mode: the guest took a general-protection fault;
+ * emulate the instruction.
+ * @vm: the guest, stopped at the instruction.
+ * @exit: filled in when the launcher must act.
+ *
+ * Return: 0 to re-enter the guest, 1 to return to the launcher, -1 if
+ * this is no instruction of ours: the caller gives the guest its fault.
+ */
+int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	struct switcher_regs *r = &vm->regs;
+	struct decoded_insn in;
+	u64 rip = r->rip;
+	int err = fetch_insn(vm, exit, &in);
+
 	if (err)
-		return -1;
-	if (decode_insn(code, avail, &in) ||
-	    ((r->cs & 3) == 3 && !umip_insn(in.op)))
+		return err;
+	if (((r->cs & 3) == 3 && !umip_insn(in.op)) ||
+	    in.op == INSN_MOV_LOAD || in.op == INSN_MOV_STORE)
 		return -1;
 	vm->stats.emulated[emul_kind[in.op]]++;
 	/* Output waiting when the guest sleeps or ends: show it first. */
@@ -395,4 +411,73 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	if (err >= 0 && r->rip == rip)
 		r->rip += in.len;
 	return err;
+}
+
+/**
+ * mmio_request() - hand a device-register access to the launcher.
+ * @gpa, @size, @write, @value: the access (@value only for a write).
+ * @reg, @reg_size: for a read, the general register that receives the
+ *	value and how many of its bytes (mmio_complete()).
+ *
+ * Used by HCALL_MMIO and by emulate_mmio().  Return: 1, with @exit filled
+ * in, or the guest killed for an access outside the window, of a size
+ * other than 1, 2 or 4, or not naturally aligned.
+ */
+int mmio_request(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa,
+		 unsigned int size, bool write, u64 value, unsigned int reg,
+		 unsigned int reg_size)
+{
+	if (!vm_mmio_gpa(gpa) || (size != 1 && size != 2 && size != 4) ||
+	    gpa & (size - 1))
+		return vm_kill(vm, exit, "device access: %u bytes at 0x%llx, not a register of the window",
+			       size, gpa);
+	exit->reason = LIGEIRO_RUN_MMIO;
+	exit->mmio.gpa = gpa;
+	exit->mmio.size = size;
+	exit->mmio.write = write;
+	exit->mmio.value = write ? value & GENMASK_ULL(size * 8 - 1, 0) : 0;
+	vm->mmio_read = !write;
+	vm->mmio_reg = reg;
+	vm->mmio_size = reg_size;
+	return 1;
+}
+
+/**
+ * mmio_complete() - the launcher did the read that mmio_request() asked
+ * for: put its @value where the guest expects it.  Called before every
+ * run; does nothing unless a read is outstanding.
+ */
+void mmio_complete(struct ligeiro_vm *vm, u64 value)
+{
+	if (!vm->mmio_read)
+		return;
+	vm->mmio_read = false;
+	set_reg(gpr(&vm->regs, vm->mmio_reg), value, vm->mmio_size);
+}
+
+/**
+ * emulate_mmio() - trap mode: the guest's mov touched device register
+ * @gpa, which its page tables map and ours never do.
+ *
+ * The launcher plays the device; we decode the mov to know which register
+ * and how wide, and step over it now (a read completes at the next run).
+ * Return: 1 (to the launcher), or the guest was killed.
+ */
+int emulate_mmio(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa)
+{
+	struct switcher_regs *r = &vm->regs;
+	struct decoded_insn in;
+	int err = fetch_insn(vm, exit, &in);
+	bool write = in.op == INSN_MOV_STORE;
+
+	if (err > 0)
+		return 1;
+	if (err || (in.op != INSN_MOV_LOAD && !write) ||
+	    operand_addr(vm, &in) != vm->cr2)
+		return vm_kill(vm, exit, "device register 0x%llx touched by an instruction at 0x%llx that is not a plain mov",
+			       gpa, r->rip);
+	vm->stats.emulated[LIGEIRO_EMUL_MMIO]++;
+	r->rip += in.len;
+	return mmio_request(vm, exit, gpa, in.size, write, *gpr(r, in.reg),
+			    in.reg, in.size);
 }

@@ -99,6 +99,12 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	case LIGEIRO_HCALL_SET_TIMER:
 		irq_set_timer(vm, r->rdi);
 		return 0;
+	case LIGEIRO_HCALL_MMIO:
+		/* the value read comes back in %rax, zero-extended */
+		return mmio_request(vm, exit, r->rdi,
+				    r->rsi & ~LIGEIRO_MMIO_WRITE,
+				    r->rsi & LIGEIRO_MMIO_WRITE, r->rdx, 0,
+				    sizeof(r->rax));
 	}
 	return 0;
 }

@@ -40,12 +40,15 @@
 #define NR_PENDING		BITS_PER_LONG
 #define GP_ERROR_IDT		2	/* a #GP's error code names a gate */
 
-static enum hrtimer_restart timer_fired(struct hrtimer *t)
+/**
+ * irq_line() - interrupt line @line of the guest goes up: the timer's
+ * (line 0), or a launcher device's (LIGEIRO_IRQ).  From any context.
+ */
+void irq_line(struct ligeiro_vm *vm, unsigned int line)
 {
-	struct ligeiro_vm *vm = container_of(t, struct ligeiro_vm, timer);
 	struct task_struct *vcpu;
 
-	set_bit(0, &vm->pending);	/* bit 0: LIGEIRO_TIMER_VECTOR */
+	set_bit(line, &vm->pending);
 	wake_up(&vm->wq);
 	/*
 	 * If the vCPU is in the guest on another CPU, an IPI makes it exit
@@ -57,6 +60,11 @@ static enum hrtimer_restart timer_fired(struct hrtimer *t)
 	if (vcpu)
 		kick_process(vcpu);
 	rcu_read_unlock();
+}
+
+static enum hrtimer_restart timer_fired(struct hrtimer *t)
+{
+	irq_line(container_of(t, struct ligeiro_vm, timer), 0);
 	return HRTIMER_NORESTART;
 }
 

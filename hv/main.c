@@ -64,6 +64,10 @@ static long ioctl_run(struct ligeiro_vm *vm, void __user *arg)
 
 	if (!vm->pages)
 		return -EINVAL;
+	/* The launcher brings back the value of the device read it did. */
+	if (copy_from_user(&exit, arg, sizeof(exit)))
+		return -EFAULT;
+	mmio_complete(vm, exit.mmio.value);
 	memset(&exit, 0, sizeof(exit));
 	err = vm_run(vm, &exit);
 	if (!err && copy_to_user(arg, &exit, sizeof(exit)))
@@ -92,6 +96,13 @@ static long ligeiro_ioctl(struct file *filp, unsigned int cmd,
 	if (cmd == LIGEIRO_GET_STATS)
 		return copy_to_user(uarg, &vm->stats, sizeof(vm->stats)) ?
 		       -EFAULT : 0;
+	/* A device thread may raise a line while the vCPU is in RUN. */
+	if (cmd == LIGEIRO_IRQ) {
+		if (!smp_load_acquire(&vm->ready) || arg >= LIGEIRO_IRQ_LINES)
+			return -EINVAL;
+		irq_line(vm, arg);
+		return 0;
+	}
 	if (cmd != LIGEIRO_CREATE_VM && cmd != LIGEIRO_RUN)
 		return -ENOTTY;
 

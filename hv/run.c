@@ -106,13 +106,24 @@ static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
 	struct switcher_regs *r = &vm->regs;
+	u64 gpa;
 	int fixed;
 
 	if (r->vector == X86_TRAP_PF && vm->cr2 < LOWER_HALF_END &&
 	    (r->cs & 3)) {
-		fixed = shadow_fault(vm, exit);
+		fixed = shadow_fault(vm, exit, &gpa);
+		if (fixed == SHADOW_MMIO && vm->mode == LIGEIRO_MODE_TRAP) {
+			vm->stats.exits[LIGEIRO_STAT_EMULATION]++;
+			return emulate_mmio(vm, exit, gpa);
+		}
+		vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
+		if (fixed == SHADOW_MMIO)
+			return vm_kill(vm, exit, "a pv guest touched device register 0x%llx: it must use HCALL_MMIO",
+				       gpa);
 		if (fixed >= 0)
 			return fixed;
+	} else {
+		vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
 	}
 	if (!vm->idt_gpa || (r->cs & 3) == 0 || r->vector == X86_TRAP_DF ||
 	    (r->vector == X86_TRAP_GP && (r->cs & 3) == 1 &&
@@ -152,8 +163,7 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
 		return irq_soft(vm, exit, vector);
 	}
-	vm->stats.exits[LIGEIRO_STAT_EXCEPTION]++;
-	return exception(vm, exit);
+	return exception(vm, exit);	/* it counts the exit */
 }
 
 /*

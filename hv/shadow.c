@@ -47,11 +47,12 @@ static u64 *guest_u64(struct ligeiro_vm *vm, u64 gpa)
  * @leaf: the guest's entry that maps it (to set its dirty bit).
  * @write, @user, @nx: the rights of the whole path.
  * @present: false if some level was not present (a genuine fault).
+ * @mmio: @gpa is in the device window: registers, not memory.
  */
 struct walk {
 	u64 gpa;
 	u64 *leaf;
-	bool write, user, nx, present;
+	bool write, user, nx, present, mmio;
 };
 
 /*
@@ -102,7 +103,8 @@ static int walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 			w->gpa = table + (va & (span - 1) & PAGE_MASK);
 			w->leaf = e;
 			w->present = true;
-			if (!vm_range_ok(vm, w->gpa, PAGE_SIZE))
+			w->mmio = vm_mmio_gpa(w->gpa);
+			if (!w->mmio && !vm_range_ok(vm, w->gpa, PAGE_SIZE))
 				return vm_kill(vm, exit, "guest maps 0x%llx to 0x%llx, outside guest memory",
 					       va, w->gpa);
 			return 0;
@@ -137,13 +139,17 @@ static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
  * shadow_fault() - a page fault in the guest: ours to fix, or the guest's?
  * @vm: the guest; @vm->cr2 and @vm->regs.error describe the fault.
  * @exit: filled in if the guest dies.
+ * @mmio_gpa: set when the answer is SHADOW_MMIO.
  *
  * Return: 0 when the shadow now maps the page (re-enter the guest), -1
  * when the guest's own tables forbid the access (reflect the fault to
  * the guest, with the error code the guest's MMU would have given), 1
- * when the guest was killed.
+ * when the guest was killed, SHADOW_MMIO when the guest's tables map a
+ * device register there: never mapped in the shadow, so that every
+ * access traps (book/08).
  */
-int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		 u64 *mmio_gpa)
 {
 	u64 va = vm->cr2, err = vm->regs.error;
 	bool write = err & X86_PF_WRITE, user = err & X86_PF_USER;
@@ -159,6 +165,10 @@ int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	if ((write && !w.write) || (user && !w.user) || (fetch && w.nx)) {
 		vm->regs.error = err | X86_PF_PROT;
 		return -1;
+	}
+	if (w.mmio) {
+		*mmio_gpa = w.gpa + offset_in_page(va);
+		return SHADOW_MMIO;
 	}
 	/* The MMU sets the dirty bit on the first write; so do we. */
 	if (write && w.leaf && !(*w.leaf & _PAGE_DIRTY))
@@ -200,6 +210,9 @@ int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 			w.present = false;
 		else if (walk(vm, exit, va, &w))
 			return 1;
+		if (w.present && w.mmio)
+			return vm_kill(vm, exit, "0x%llx is a device register, not memory",
+				       va);
 		if (!w.present || (write && !w.write) || (user && !w.user)) {
 			vm->regs.vector = X86_TRAP_PF;
 			vm->regs.error = how | (w.present ? X86_PF_PROT : 0);
@@ -240,6 +253,9 @@ int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 
 	if (va < LOWER_HALF_END && walk(vm, exit, va, &w))
 		return 1;
+	if (w.present && w.mmio)
+		return vm_kill(vm, exit, "0x%llx is a device register, not memory",
+			       va);
 	if (!w.present) {
 		vm->regs.vector = X86_TRAP_PF;
 		vm->regs.error = 0;

@@ -18,8 +18,8 @@
 
 #include "vm.h"
 
-/* A sane bound: the guest identity-maps its memory below 4 GiB. */
-#define VM_MEM_MAX	(4ULL << 30)
+/* Guest memory ends below the device window (uapi/ligeiro.h). */
+#define VM_MEM_MAX	LIGEIRO_MMIO_BASE
 
 /** vm_page_ptr() - the kernel's pointer to guest-physical address @gpa. */
 void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa)
@@ -104,6 +104,7 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	vm->cpu.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_PG;
 	vm->cpu.cr4 = X86_CR4_PAE;
 	vm->cpu.efer = EFER_LME | EFER_LMA;
+	smp_store_release(&vm->ready, true);
 	return 0;
 }
 

@@ -121,6 +121,9 @@ struct virt_pc {
  * @fpu: the guest's FPU/SSE state, apart from the launcher's own.
  * @stats: the counters of LIGEIRO_GET_STATS.
  * @cpu: trap mode's virtual CPU; @pc: its devices.
+ * @ready: set (with release) once created: LIGEIRO_IRQ takes no lock.
+ * @mmio_read: a device read is with the launcher: its value goes into
+ *	general register @mmio_reg (@mmio_size bytes of it) at the next run.
  */
 struct ligeiro_vm {
 	struct mutex lock;
@@ -146,7 +149,17 @@ struct ligeiro_vm {
 	struct ligeiro_stats stats;
 	struct virt_cpu cpu;
 	struct virt_pc pc;
+	bool ready;
+	bool mmio_read;
+	u8 mmio_reg, mmio_size;
 };
+
+/* The device window (uapi/ligeiro.h): device registers, not memory. */
+static inline bool vm_mmio_gpa(u64 gpa)
+{
+	return gpa >= LIGEIRO_MMIO_BASE &&
+	       gpa - LIGEIRO_MMIO_BASE < LIGEIRO_MMIO_SLOTS * LIGEIRO_MMIO_STRIDE;
+}
 
 static inline u64 vm_mem_size(const struct ligeiro_vm *vm)
 {
@@ -174,7 +187,9 @@ void pt_free(u64 *root);
 /* shadow.c */
 int shadow_init(struct ligeiro_vm *vm);
 void shadow_destroy(struct ligeiro_vm *vm);
-int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		 u64 *mmio_gpa);
+#define SHADOW_MMIO	2	/* shadow_fault(): the page is a device's */
 int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 		   bool fresh);
 void shadow_invalidate(struct ligeiro_vm *vm, u64 va);
@@ -201,6 +216,7 @@ int irq_raise(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector,
 bool irq_enabled(struct ligeiro_vm *vm);
 void irq_set_enabled(struct ligeiro_vm *vm, bool on);
 void irq_set_timer(struct ligeiro_vm *vm, u64 ns);
+void irq_line(struct ligeiro_vm *vm, unsigned int line);
 void irq_halt(struct ligeiro_vm *vm);
 
 /* switcher.c */
@@ -217,6 +233,11 @@ int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 
 /* emulate.c */
 int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+int emulate_mmio(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa);
+int mmio_request(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa,
+		 unsigned int size, bool write, u64 value, unsigned int reg,
+		 unsigned int reg_size);
+void mmio_complete(struct ligeiro_vm *vm, u64 value);
 
 /* pc.c */
 u32 pc_in(struct ligeiro_vm *vm, u16 port, unsigned int size);

@@ -28,7 +28,7 @@
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	4
+#define LIGEIRO_ABI_VERSION	5
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -81,6 +81,7 @@ struct ligeiro_create {
 #define LIGEIRO_RUN_KILLED	3	/* the guest misbehaved; killed.reason */
 #define LIGEIRO_RUN_SERIAL	4	/* print serial.len bytes of serial.text:
 					   what trap mode's COM1 transmitted */
+#define LIGEIRO_RUN_MMIO	5	/* the guest accesses a device register */
 
 #define LIGEIRO_REASON_MAX	128
 #define LIGEIRO_SERIAL_MAX	120
@@ -92,6 +93,12 @@ struct ligeiro_create {
  * simply calls it again, or dies of the signal), and the VM stays usable.
  * A console request's range has already been checked to lie inside guest
  * memory.  After SHUTDOWN or KILLED every further run fails with ESRCH.
+ *
+ * MMIO: mmio.size (1, 2 or 4) bytes at mmio.gpa, inside the device window
+ * below, naturally aligned.  For a write (mmio.write = 1) mmio.value holds
+ * the bytes; for a read the launcher puts the value read in mmio.value of
+ * the same struct and passes it to the next LIGEIRO_RUN, which completes
+ * the guest's access before it resumes.
  */
 #ifndef __ASSEMBLER__
 struct ligeiro_exit {
@@ -112,10 +119,16 @@ struct ligeiro_exit {
 			__u64 len;
 			char text[LIGEIRO_SERIAL_MAX];
 		} serial;
+		struct {
+			__u64 gpa;
+			__u64 value;
+			__u32 size;
+			__u32 write;
+		} mmio;
 	};
 };
 #endif
-#define LIGEIRO_RUN		_IOR(LIGEIRO_IOCTL_TYPE, 0x02, struct ligeiro_exit)
+#define LIGEIRO_RUN		_IOWR(LIGEIRO_IOCTL_TYPE, 0x02, struct ligeiro_exit)
 
 /*
  * Hypercalls: `int $LIGEIRO_HCALL_VECTOR` from the guest kernel (ring 1;
@@ -141,7 +154,12 @@ struct ligeiro_exit {
 #define LIGEIRO_HCALL_FLUSH	9	/* drain the batch; rdi = 1: forget the
 					   mappings of every address space */
 #define LIGEIRO_HCALL_SET_TIMER	10	/* rdi: nanoseconds from now; 0 cancels */
-#define LIGEIRO_HCALL_COUNT	11
+#define LIGEIRO_HCALL_MMIO	11	/* rdi: gpa of a device register,
+					   rsi: size (1, 2, 4) | LIGEIRO_MMIO_WRITE,
+					   rdx: the value to write; returns the
+					   value read */
+#define LIGEIRO_HCALL_COUNT	12
+#define LIGEIRO_MMIO_WRITE	0x100
 
 /*
  * Interrupts and exceptions reach the guest through the IDT it loaded
@@ -226,6 +244,29 @@ struct ligeiro_boot {
 #define LIGEIRO_GUEST_USER_DS	0x2b	/* index 5, RPL 3 */
 #define LIGEIRO_GUEST_USER_CS	0x33	/* index 6, RPL 3 */
 
+/*
+ * Devices: virtio-mmio version 2 register files, served by the launcher
+ * (book/08-virtio.md).  Slot n's registers are the page at guest-physical
+ * LIGEIRO_MMIO_BASE + n * LIGEIRO_MMIO_STRIDE; its interrupt is line
+ * LIGEIRO_MMIO_IRQ + n (pv: vector LIGEIRO_TIMER_VECTOR + line; trap mode:
+ * that line of the virtual 8259).  An empty slot reads as a virtio-mmio
+ * device with device ID 0.  Guest memory must end below the window.  A pv
+ * guest reaches the registers with HCALL_MMIO; in trap mode its ordinary
+ * 32-bit `mov` to or from them traps, and the hypervisor decodes it.
+ */
+#define LIGEIRO_MMIO_BASE	0xd0000000ULL
+#define LIGEIRO_MMIO_STRIDE	0x1000
+#define LIGEIRO_MMIO_SLOTS	3
+#define LIGEIRO_MMIO_IRQ	5
+
+/**
+ * LIGEIRO_IRQ - raise interrupt line @arg (0..63) of the guest: the
+ * launcher's devices signal completions with it.  It may be called from
+ * any thread, also while another is inside LIGEIRO_RUN.
+ */
+#define LIGEIRO_IRQ		_IO(LIGEIRO_IOCTL_TYPE, 0x04)
+#define LIGEIRO_IRQ_LINES	64
+
 /* Counters of LIGEIRO_GET_STATS: why the guest left ring 1. */
 #define LIGEIRO_STAT_HYPERCALL	0	/* a hypercall */
 #define LIGEIRO_STAT_INTERRUPT	1	/* a host interrupt, replayed */
@@ -241,7 +282,8 @@ struct ligeiro_boot {
 #define LIGEIRO_EMUL_DESC	4	/* lgdt lidt ltr sgdt sidt sldt str smsw */
 #define LIGEIRO_EMUL_INVLPG	5	/* invlpg */
 #define LIGEIRO_EMUL_MSR	6	/* rdmsr, wrmsr */
-#define LIGEIRO_EMUL_COUNT	7
+#define LIGEIRO_EMUL_MMIO	7	/* mov to or from a device register */
+#define LIGEIRO_EMUL_COUNT	8
 
 /**
  * struct ligeiro_stats - LIGEIRO_GET_STATS: what happened so far.

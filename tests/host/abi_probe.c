@@ -91,6 +91,8 @@ static void check_create(const char *path)
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	expect_errno("abi.run_before_create", ioctl(fd, LIGEIRO_RUN, &ex),
 		     EINVAL);
+	expect_errno("abi.irq_before_create", ioctl(fd, LIGEIRO_IRQ, 5),
+		     EINVAL);
 	result("abi.create", ioctl(fd, LIGEIRO_CREATE_VM, &c) == 0,
 	       "a good request after bad ones");
 	expect_errno("abi.create_twice", ioctl(fd, LIGEIRO_CREATE_VM, &c),
@@ -99,6 +101,10 @@ static void check_create(const char *path)
 		     ioctl(fd, LIGEIRO_CREATE_VM, (void *)16), EFAULT);
 	expect_errno("abi.run_efault", ioctl(fd, LIGEIRO_RUN, (void *)16),
 		     EFAULT);
+	expect_errno("abi.irq_line", ioctl(fd, LIGEIRO_IRQ, LIGEIRO_IRQ_LINES),
+		     EINVAL);
+	result("abi.irq", ioctl(fd, LIGEIRO_IRQ, LIGEIRO_MMIO_IRQ) == 0,
+	       "a device's line raised");
 	close(fd);
 	munmap(mem, MEM);
 }

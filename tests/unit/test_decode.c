@@ -193,7 +193,20 @@
 	X(out_dx_ax, "out %ax, %dx", 0,					\
 	  .op = INSN_OUT, .size = 2, .port_dx = true, PLAIN)		\
 	X(out_dx_eax, "out %eax, %dx", 0,				\
-	  .op = INSN_OUT, .size = 4, .port_dx = true, PLAIN)
+	  .op = INSN_OUT, .size = 4, .port_dx = true, PLAIN)		\
+									\
+	X(mov_load32, "mov (%rdi), %eax", 0x8000,			\
+	  .op = INSN_MOV_LOAD, .size = 4, .reg = 0, MEM(7, NONE, 1, 0))	\
+	X(mov_store32, "mov %ecx, 0x10(%rsi)", 0x7010,			\
+	  .op = INSN_MOV_STORE, .size = 4, .reg = 1, MEM(6, NONE, 1, 0x10)) \
+	X(mov_load16, "mov (%rdi), %ax", 0x8000,			\
+	  .op = INSN_MOV_LOAD, .size = 2, .reg = 0, MEM(7, NONE, 1, 0))	\
+	X(mov_store8, "mov %al, (%rdi)", 0x8000,			\
+	  .op = INSN_MOV_STORE, .size = 1, .reg = 0, MEM(7, NONE, 1, 0))	\
+	X(mov_load8_sil, "mov (%rdi), %sil", 0x8000,			\
+	  .op = INSN_MOV_LOAD, .size = 1, .reg = 6, MEM(7, NONE, 1, 0))	\
+	X(mov_load64_r9, "mov (%rdx), %r9", 0x3000,			\
+	  .op = INSN_MOV_LOAD, .size = 8, .reg = 9, MEM(2, NONE, 1, 0))
 
 /* X(name, assembly): instructions the decoder must refuse. */
 #define BAD_CASES(X)							\
@@ -229,6 +242,8 @@
 	X(nop, "nop")							\
 	X(push_rax, "push %rax")					\
 	X(mov_rax_rbx, "mov %rax, %rbx")				\
+	X(mov_load_ah, "mov (%rdi), %ah")				\
+	X(mov_reg_load, "mov %ecx, %eax")				\
 	X(int80, "int $0x80")						\
 	X(iretq, "iretq")						\
 	X(popf, "popf")							\
