@@ -31,7 +31,7 @@ GUEST := $(BUILD)/guest/ligeiro-guest.elf
 ISO := $(BUILD)/guest/ligeiro-guest.iso
 INITRD := $(BUILD)/host/initramfs.cpio.gz
 VMLINUZ := $(BUILD)/host/vmlinuz
-UNIT := $(BUILD)/unit/test_elf $(BUILD)/unit/test_decode
+UNIT := $(BUILD)/unit/test_elf $(BUILD)/unit/test_decode $(BUILD)/unit/test_vq
 HOSTTOOLS := $(BUILD)/host/abi_probe
 
 all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)

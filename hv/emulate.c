@@ -438,7 +438,8 @@ int mmio_request(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa,
 	exit->mmio.value = write ? value & GENMASK_ULL(size * 8 - 1, 0) : 0;
 	vm->mmio_read = !write;
 	vm->mmio_reg = reg;
-	vm->mmio_size = reg_size;
+	vm->mmio_reg_size = reg_size;
+	vm->mmio_size = size;
 	return 1;
 }
 
@@ -452,7 +453,9 @@ void mmio_complete(struct ligeiro_vm *vm, u64 value)
 	if (!vm->mmio_read)
 		return;
 	vm->mmio_read = false;
-	set_reg(gpr(&vm->regs, vm->mmio_reg), value, vm->mmio_size);
+	set_reg(gpr(&vm->regs, vm->mmio_reg),
+		value & GENMASK_ULL(vm->mmio_size * 8 - 1, 0),
+		vm->mmio_reg_size);
 }
 
 /**

@@ -122,8 +122,9 @@ struct virt_pc {
  * @stats: the counters of LIGEIRO_GET_STATS.
  * @cpu: trap mode's virtual CPU; @pc: its devices.
  * @ready: set (with release) once created: LIGEIRO_IRQ takes no lock.
- * @mmio_read: a device read is with the launcher: its value goes into
- *	general register @mmio_reg (@mmio_size bytes of it) at the next run.
+ * @mmio_read: a device read of @mmio_size bytes is with the launcher: its
+ *	value goes into general register @mmio_reg (@mmio_reg_size bytes of
+ *	it) at the next run.
  */
 struct ligeiro_vm {
 	struct mutex lock;
@@ -151,7 +152,7 @@ struct ligeiro_vm {
 	struct virt_pc pc;
 	bool ready;
 	bool mmio_read;
-	u8 mmio_reg, mmio_size;
+	u8 mmio_reg, mmio_reg_size, mmio_size;
 };
 
 /* The device window (uapi/ligeiro.h): device registers, not memory. */

@@ -12,10 +12,13 @@
  * file is opened; a bad guest image is reported before the module is
  * touched, so a broken build can be diagnosed on a machine without the
  * module.  Each kind of failure has its own exit status, from ligeiro.h,
- * so scripts and tests can tell them apart.
+ * so scripts and tests can tell them apart.  The devices' files (--disk,
+ * /dev/urandom) are opened after the guest image is checked, and a disk
+ * the launcher cannot use counts as a mistake on the command line.
  *
- * The book tells this story in "The launcher" (book/03-launcher.md).  Read
- * elf.c next, then run.c.
+ * The book tells this story in "The launcher" (book/03-launcher.md), and
+ * the devices' in book/08-virtio.md.  Read elf.c next, then run.c, then
+ * devices.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,6 +34,7 @@
 #include <unistd.h>
 
 #include <ligeiro.h>
+#include "devices.h"
 #include "elf.h"
 #include "run.h"
 
@@ -41,13 +45,13 @@
 
 /*
  * Bounds on --mem.  The guest is linked at 1 MiB, so below 2 MiB there is
- * no room for its image, stack and page tables.  The guest identity-maps
- * only its first 4 GiB (guest/layout.h), so memory above that would be
- * invisible to it; the cap also stops a typo (--mem=64G for 64M) from
- * reserving that much of the host.
+ * no room for its image, stack and page tables.  Guest memory must end
+ * where the devices' register window starts (ligeiro.h), which is also
+ * below the 4 GiB the guest identity-maps (guest/layout.h); the cap also
+ * stops a typo (--mem=64G for 64M) from reserving that much of the host.
  */
 #define MEM_MIN		(2ull << 20)
-#define MEM_MAX		(4ull << 30)
+#define MEM_MAX		LIGEIRO_MMIO_BASE
 #define MEM_DEFAULT	(64ull << 20)
 
 /* What the command line asked for. */
@@ -57,6 +61,7 @@ struct options {
 	uint64_t mem_size;
 	const char *guest;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
+	struct devices_options dev;
 };
 
 /* Every message is one line starting "ligeiro: ", on stderr. */
@@ -96,7 +101,11 @@ static void print_help(void)
 	       "\n"
 	       "  --mode=pv|trap  paravirtualized (pv, default) or trap-and-emulate guest\n"
 	       "  --mem=SIZE      guest memory in bytes, or with a K, M or G suffix;\n"
-	       "                  whole %lluK pages from %lluM to %lluG (default %lluM)\n"
+	       "                  whole %lluK pages from %lluM to %lluM (default %lluM)\n"
+	       "  --disk=FILE     a virtio block device reading and writing FILE, whose\n"
+	       "                  size must be a whole number of 512-byte sectors\n"
+	       "  --disk-ro       make that disk read-only: the guest's writes fail\n"
+	       "  --no-event-idx  do not offer virtio's event index to the guest\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -105,7 +114,7 @@ static void print_help(void)
 	       "Exit status: the guest's own 0..%d when it shuts down, or\n"
 	       "%d usage error, %d bad guest image, %d no usable %s,\n"
 	       "%d launcher failure, %d guest killed by the hypervisor.\n",
-	       GUEST_PAGE_SIZE >> 10, MEM_MIN >> 20, MEM_MAX >> 30,
+	       GUEST_PAGE_SIZE >> 10, MEM_MIN >> 20, MEM_MAX >> 20,
 	       MEM_DEFAULT >> 20, LIGEIRO_CMDLINE_MAX - 1,
 	       LIGEIRO_EXIT_GUEST_MAX, LIGEIRO_EXIT_USAGE,
 	       LIGEIRO_EXIT_BADIMAGE, LIGEIRO_EXIT_NODEV, DEV_PATH,
@@ -163,8 +172,8 @@ static int parse_mem(const char *s, uint64_t *bytes)
 	if (shift < 0)
 		return usage_error("--mem=%s: unknown suffix (use K, M or G)", s);
 	if (errno == ERANGE || n > (MEM_MAX >> shift))
-		return usage_error("--mem=%s: more than the maximum %lluG",
-				   s, MEM_MAX >> 30);
+		return usage_error("--mem=%s: more than the maximum %lluM, where the devices' registers start",
+				   s, MEM_MAX >> 20);
 	n <<= shift;
 	if (n < MEM_MIN)
 		return usage_error("--mem=%s: less than the minimum %lluM",
@@ -211,7 +220,16 @@ static int parse_option(const char *arg, struct options *o)
 		return parse_mem(v, &o->mem_size);
 	} else if ((v = value_of(arg, "--mode"))) {
 		return parse_mode(v, &o->mode);
-	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode")) {
+	} else if ((v = value_of(arg, "--disk"))) {
+		if (!*v)
+			return usage_error("--disk= needs a file name");
+		o->dev.disk = v;
+	} else if (!strcmp(arg, "--disk-ro")) {
+		o->dev.disk_ro = true;
+	} else if (!strcmp(arg, "--no-event-idx")) {
+		o->dev.no_event_idx = true;
+	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||
+		   !strcmp(arg, "--disk")) {
 		return usage_error("%s needs a value, as in %s=...", arg, arg);
 	} else {
 		return usage_error("unknown option '%s'", arg);
@@ -270,6 +288,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (!o->guest && !o->help && !o->version)
 		return usage_error("no guest image given");
+	if (o->dev.disk_ro && !o->dev.disk)
+		return usage_error("--disk-ro without --disk=FILE");
 	return 0;
 }
 
@@ -387,6 +407,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { .mode = LIGEIRO_MODE_PV, .mem_size = MEM_DEFAULT };
 	struct ligeiro_create create = { 0 };
+	struct guest_mem mem;
 	int ret;
 
 	ret = parse_args(argc, argv, &o);
@@ -400,6 +421,11 @@ int main(int argc, char **argv)
 		return print_version();
 
 	ret = load_guest(&o, &create);
+	if (ret)
+		return ret;
+	mem.base = (unsigned char *)(uintptr_t)create.mem_addr;
+	mem.size = create.mem_size;
+	ret = devices_setup(&o.dev, &mem);
 	if (ret)
 		return ret;
 	return run_guest(&create, o.stats);

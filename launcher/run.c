@@ -10,25 +10,28 @@
  * in a loop.  The thread making that call is the guest's virtual CPU: it
  * stays inside the module while the guest runs, and comes back out only
  * when the guest needs something the module leaves to userspace (text for
- * the console, or in trap mode what its virtual serial port sent) or has
- * stopped for good.
+ * the console, in trap mode what its virtual serial port sent, an access
+ * to a virtio device's register) or has stopped for good.
  *
  * The module checks what it hands back, and the launcher checks it again:
  * the two are built separately, and a bug in one must not become a wild
  * read in the other.
  *
- * The book covers this in "The launcher" (book/03-launcher.md), and trap
- * mode's serial exit and counters in book/07-trap-and-emulate.md; read
- * hv/main.c next for the module's side of each ioctl.
+ * The book covers this in "The launcher" (book/03-launcher.md), trap
+ * mode's serial exit and counters in book/07-trap-and-emulate.md, and the
+ * device exits in book/08-virtio.md; read hv/main.c next for the module's
+ * side of each ioctl, and devices.c for the launcher's devices.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "devices.h"
 #include "run.h"
 
 int dev_open(int *version)
@@ -73,9 +76,8 @@ static int open_device(void)
  * --stats prints "ligeiro-stats: NAME N", one counter per line, for
  * scripts to match.  The names are indexed by ligeiro.h's constants, so no
  * number is repeated here; a counter added there without a name here is
- * still printed, as "unnamed".
+ * still printed, as "unnamed".  The devices' own counters follow.
  */
-#define STATS	"ligeiro-stats: "
 
 static const char *const exit_names[LIGEIRO_STAT_COUNT] = {
 	[LIGEIRO_STAT_HYPERCALL]	= "hypercall",
@@ -96,6 +98,7 @@ static const char *const hcall_names[LIGEIRO_HCALL_COUNT] = {
 	[LIGEIRO_HCALL_INVLPG]		= "invlpg",
 	[LIGEIRO_HCALL_FLUSH]		= "flush",
 	[LIGEIRO_HCALL_SET_TIMER]	= "set_timer",
+	[LIGEIRO_HCALL_MMIO]		= "mmio",
 };
 
 /* Trap mode's emulated instructions, by kind (book/07). */
@@ -107,6 +110,7 @@ static const char *const emul_names[LIGEIRO_EMUL_COUNT] = {
 	[LIGEIRO_EMUL_DESC]		= "desc",
 	[LIGEIRO_EMUL_INVLPG]		= "invlpg",
 	[LIGEIRO_EMUL_MSR]		= "msr",
+	[LIGEIRO_EMUL_MMIO]		= "mmio",
 };
 
 static void print_counters(const char *group, const char *const *names,
@@ -137,18 +141,24 @@ static int print_stats(int fd)
 		st.shadow_faults, st.reflected, st.injected, st.cr3_loads,
 		st.cr3_hits, st.batched);
 	print_counters("emul", emul_names, st.emulated, LIGEIRO_EMUL_COUNT);
+	devices_print_stats();
 	return 0;
 }
 
-/* Every byte of the guest's output to our stdout; what names it in errors. */
-static int write_out(const unsigned char *buf, size_t len, const char *what)
+int write_out(const unsigned char *buf, size_t len, const char *what)
 {
+	struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
 	ssize_t n;
 
 	while (len) {
 		n = write(STDOUT_FILENO, buf, len);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* A non-blocking stdout we inherited: wait for room. */
+		if (n < 0 && errno == EAGAIN) {
+			poll(&out, 1, -1);
+			continue;
+		}
 		if (n < 0) {
 			say("writing the guest's %s: %s", what, strerror(errno));
 			return -1;
@@ -193,17 +203,51 @@ static int serial(const struct ligeiro_exit *ex)
 }
 
 /*
+ * A device register: the module decoded the access, we serve it.  A read's
+ * value goes back in the same struct, which the next LIGEIRO_RUN reads to
+ * complete the guest's instruction.  The module promised an aligned 1, 2
+ * or 4 bytes inside the window; we check, since a slot index from a wrong
+ * address would pick a register file that does not exist.
+ */
+static int mmio(struct ligeiro_exit *ex)
+{
+	__u64 gpa = ex->mmio.gpa, off = gpa - LIGEIRO_MMIO_BASE;
+	__u32 size = ex->mmio.size, value;
+
+	if (gpa < LIGEIRO_MMIO_BASE ||
+	    off >= LIGEIRO_MMIO_SLOTS * LIGEIRO_MMIO_STRIDE ||
+	    (size != 1 && size != 2 && size != 4) || gpa % size) {
+		say("LIGEIRO_RUN: a %u-byte device access at %#llx is misaligned or outside the device window; the module should have refused it",
+		    size, gpa);
+		return -1;
+	}
+	value = devices_mmio(off / LIGEIRO_MMIO_STRIDE,
+			     off % LIGEIRO_MMIO_STRIDE, size, ex->mmio.write,
+			     ex->mmio.value);
+	if (!ex->mmio.write)
+		ex->mmio.value = value;
+	return 0;
+}
+
+/*
  * Call LIGEIRO_RUN until the guest is gone, and return the exit status.
  * *ended says whether the guest itself ended (shut down or was killed),
  * rather than the launcher giving up on it.
+ *
+ * @ex lives across calls: after an MMIO read it carries the value in.
  */
 static int serve(int fd, const struct ligeiro_create *create, bool *ended)
 {
-	struct ligeiro_exit ex;
+	struct ligeiro_exit ex = { 0 };
 
 	for (;;) {
+		/* Input that came meanwhile (console.c): at every exit. */
+		devices_poll();
 		if (ioctl(fd, LIGEIRO_RUN, &ex) < 0) {
-			/* A signal we survive; the VM is still usable. */
+			/*
+			 * A signal we survive, and the VM is still usable.
+			 * The fatal ones never come back here.
+			 */
 			if (errno == EINTR)
 				continue;
 			say("LIGEIRO_RUN: %s", strerror(errno));
@@ -216,6 +260,10 @@ static int serve(int fd, const struct ligeiro_create *create, bool *ended)
 			continue;
 		case LIGEIRO_RUN_SERIAL:
 			if (serial(&ex))
+				return LIGEIRO_EXIT_INTERNAL;
+			continue;
+		case LIGEIRO_RUN_MMIO:
+			if (mmio(&ex))
 				return LIGEIRO_EXIT_INTERNAL;
 			continue;
 		case LIGEIRO_RUN_SHUTDOWN:
@@ -262,6 +310,7 @@ int run_guest(const struct ligeiro_create *create, bool stats)
 		return LIGEIRO_EXIT_INTERNAL;
 	}
 
+	devices_attach(fd);
 	ret = serve(fd, create, &ended);
 	if (stats && ended && print_stats(fd))
 		ret = LIGEIRO_EXIT_INTERNAL;

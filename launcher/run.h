@@ -14,6 +14,7 @@
 #define LIGEIRO_LAUNCHER_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <ligeiro.h>
 
 /** The module's character device, as devtmpfs names it. */
@@ -38,6 +39,17 @@ int dev_open(int *version);
  * one of the LIGEIRO_EXIT_* codes.
  */
 int run_guest(const struct ligeiro_create *create, bool stats);
+
+/* The start of every --stats line, for scripts to match. */
+#define STATS	"ligeiro-stats: "
+
+/**
+ * write_out() - all of @len bytes of the guest's output to our stdout.
+ * @what: names the output in an error message.
+ *
+ * Return: 0, or -1 after saying why not.
+ */
+int write_out(const unsigned char *buf, size_t len, const char *what);
 
 /* From main.c: one line, "ligeiro: " and the message, on stderr. */
 __attribute__((format(printf, 1, 2)))

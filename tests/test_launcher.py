@@ -3,8 +3,9 @@
 Two layers.  First the C unit test of the ELF checker (tests/unit/test_elf.c),
 which breaks a valid image one field at a time; here we only insist that it
 ran every case and that every case passed.  The unit test of the module's
-instruction decoder (tests/unit/test_decode.c) runs here too, for the same
-reason: it needs nothing but the build machine.  Then the real, static
+instruction decoder (tests/unit/test_decode.c) and of the launcher's
+virtqueues and block device (tests/unit/test_vq.c) run here too, for the
+same reason: they need nothing but the build machine.  Then the real, static
 build/launcher/ligeiro binary, run as a user would: bad command lines, bad
 guest images written to a temporary directory, and a good image.  The images
 are generated below with `struct`, so no toolchain output is trusted; like
@@ -37,7 +38,13 @@ BUILD = TESTS.parent / "build"
 LIGEIRO = BUILD / "launcher" / "ligeiro"
 TEST_ELF = BUILD / "unit" / "test_elf"
 TEST_DECODE = BUILD / "unit" / "test_decode"
+TEST_VQ = BUILD / "unit" / "test_vq"
 DEVICE = pathlib.Path("/dev") / abi.DEVICE_NAME
+# Where the device window starts and guest memory must end.  ligeiro.h
+# writes it with a ULL suffix, which abi.py does not read.
+MMIO_BASE = int(re.search(r"^#define\s+LIGEIRO_MMIO_BASE\s+(0x[0-9a-fA-F]+)",
+                          abi.HEADER.read_text(), re.M).group(1), 16)
+MEM_MAX_M = MMIO_BASE >> 20
 
 # Every case tests/unit/test_elf.c must report.  A case that silently stops
 # running is as bad as one that fails.
@@ -178,6 +185,24 @@ def test_unit_decode_all_cases_pass():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+# The unit test of launcher/vq.c, mmio.c and blk.c: hostile virtqueues and
+# block requests.  Like test_decode, its count must match what reported.
+
+def test_unit_vq_all_cases_pass():
+    proc = subprocess.run([str(need(TEST_VQ))], capture_output=True,
+                          text=True, timeout=60)
+    results = re.findall(r"^%s vq\.(\S+) (PASS|FAIL)(.*)$"
+                         % abi.RESULT_TAG, proc.stdout, re.M)
+    names = [name for name, _, _ in results]
+    failed = ["%s:%s" % (name, why) for name, verdict, why in results
+              if verdict != "PASS"]
+    assert not failed, proc.stdout
+    assert len(names) == len(set(names)), "a case ran twice: %s" % names
+    total = re.search(r"^# vq: (\d+) cases, 0 failed$", proc.stdout, re.M)
+    assert total and int(total.group(1)) == len(names), proc.stdout
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 # The command line.  The guest path never exists: usage errors come first.
 
 @pytest.mark.parametrize("args, problem", [
@@ -193,9 +218,15 @@ def test_unit_decode_all_cases_pass():
     (["--mem=64MB", "g.elf"], "unknown suffix"),
     (["--mem=1M", "g.elf"], "less than the minimum"),
     (["--mem=5G", "g.elf"], "more than the maximum"),
+    (["--mem=4G", "g.elf"], "more than the maximum"),    # the device window
+    (["--mem=%dM" % (MEM_MAX_M + 1), "g.elf"],
+     "more than the maximum %dM" % MEM_MAX_M),
     (["--mem=99999999999999999999", "g.elf"], "more than the maximum"),
     (["--mem=3145729", "g.elf"], "not a whole number of 4K pages"),
-    (["--disk=d.img", "g.elf"], "unknown option '--disk=d.img'"),
+    (["--disk", "g.elf"], "--disk needs a value"),
+    (["--disk=", "g.elf"], "--disk= needs a file name"),
+    (["--disk-ro", "g.elf"], "--disk-ro without --disk=FILE"),
+    (["--disk-ro=1", "g.elf"], "unknown option '--disk-ro=1'"),
     (["--stats=1", "g.elf"], "unknown option '--stats=1'"),
     (["a.elf", "b.elf"], "two guest images"),
     (["--", "g.elf"], "no guest image"),
@@ -323,10 +354,34 @@ def test_longest_command_line(tmp_path, words):
 @pytest.mark.parametrize("args", [
     ["--mode=trap", "--mem=2M", "--stats"],
     ["--mode=pv", "--mem=2048K", "--stats"],
-    ["--mem=4G"],
+    ["--mem=%dM" % MEM_MAX_M],
+    ["--no-event-idx"],
     ["--mem=64m"],
     ["--mem=16777216"],
 ])
 def test_valid_options(tmp_path, args):
     path = write(tmp_path, "guest.elf", elf64())
     assert_reaches_device(run(*args, path, "--", "guest", "--args"))
+
+
+# The disk is opened after the image is checked; a disk the launcher cannot
+# use is a mistake on the command line, reported in one line.
+
+def test_disk(tmp_path):
+    guest = write(tmp_path, "guest.elf", elf64())
+    odd = write(tmp_path, "odd.img", bytes(1000))
+    for args, problem in [
+            (["--disk=%s" % odd], "not a whole number of 512-byte sectors"),
+            (["--disk=%s" % (tmp_path / "none.img")], "No such file"),
+            (["--disk=%s" % tmp_path], "Is a directory"),
+            (["--disk=%s" % tmp_path, "--disk-ro"], "not a file or a block"),
+    ]:
+        proc = run(*args, guest)
+        assert proc.returncode == abi.EXIT_USAGE, proc.stderr
+        lines = proc.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("ligeiro: --disk=")
+        assert problem in lines[0], proc.stderr
+    disk = write(tmp_path, "disk.img", bytes(4096))
+    assert_reaches_device(run("--disk=%s" % disk, guest))
+    assert_reaches_device(run("--disk=%s" % disk, "--disk-ro", guest))
+    assert disk.read_bytes() == bytes(4096)

@@ -98,7 +98,8 @@ struct ligeiro_create {
  * below, naturally aligned.  For a write (mmio.write = 1) mmio.value holds
  * the bytes; for a read the launcher puts the value read in mmio.value of
  * the same struct and passes it to the next LIGEIRO_RUN, which completes
- * the guest's access before it resumes.
+ * the guest's access first thing, even if it then returns EINTR; only the
+ * mmio.size low bytes of the value count.
  */
 #ifndef __ASSEMBLER__
 struct ligeiro_exit {
@@ -254,15 +255,18 @@ struct ligeiro_boot {
  * guest reaches the registers with HCALL_MMIO; in trap mode its ordinary
  * 32-bit `mov` to or from them traps, and the hypervisor decodes it.
  */
-#define LIGEIRO_MMIO_BASE	0xd0000000ULL
+#define LIGEIRO_MMIO_BASE	0xd0000000
 #define LIGEIRO_MMIO_STRIDE	0x1000
 #define LIGEIRO_MMIO_SLOTS	3
-#define LIGEIRO_MMIO_IRQ	5
+#define LIGEIRO_MMIO_IRQ	3	/* 3, 4, 5: not the 8259's spurious 7 */
 
 /**
  * LIGEIRO_IRQ - raise interrupt line @arg (0..63) of the guest: the
  * launcher's devices signal completions with it.  It may be called from
- * any thread, also while another is inside LIGEIRO_RUN.
+ * any thread, also while another is inside LIGEIRO_RUN, which it makes
+ * the guest leave its halt or its run.  An edge: raises before the guest
+ * takes the interrupt merge into one; a device keeps its own level (as
+ * virtio-mmio's InterruptStatus does) for the guest to read.
  */
 #define LIGEIRO_IRQ		_IO(LIGEIRO_IOCTL_TYPE, 0x04)
 #define LIGEIRO_IRQ_LINES	64

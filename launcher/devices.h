@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * devices.h - the launcher's virtio devices and their register files.
+ *
+ * Each device sits in a slot of the virtio-mmio window that ligeiro.h
+ * defines: slot 0 the console, slot 1 the block device (with --disk),
+ * slot 2 the entropy source.  A struct virtio_dev is one slot: the
+ * transport's state (mmio.c), shared by every device, and the device's
+ * own few hooks and data (console.c, blk.c, rng.c).  devices.c puts them
+ * in their slots and is what run.c talks to.
+ *
+ * The book describes the devices in "Virtual devices: virtio"
+ * (book/08-virtio.md).  Read mmio.c next, then blk.c.
+ */
+#ifndef LIGEIRO_LAUNCHER_DEVICES_H
+#define LIGEIRO_LAUNCHER_DEVICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vq.h"
+
+/* The most queues a device of ours has: the console's two. */
+#define VIRTIO_MAX_QUEUES	2
+
+struct virtio_dev;
+
+/* A device's part: who it is and what its queues do. */
+struct virtio_ops {
+	const char *name;		/* in --stats and messages */
+	uint32_t device_id;		/* VIRTIO_ID_* */
+	unsigned int nr_queues;
+	/* Serve queue @q: pop, handle and push every chain there is. */
+	void (*serve)(struct virtio_dev *d, unsigned int q);
+};
+
+/* One virtio-mmio queue's registers, kept until QueueReady makes a vq. */
+struct virtio_queue {
+	uint32_t num;
+	uint64_t desc, driver, device;
+	bool ready;
+	struct vq vq;
+};
+
+/* One slot: the transport's state, the device's counters and data. */
+struct virtio_dev {
+	const struct virtio_ops *ops;
+	const struct guest_mem *mem;
+	unsigned int slot;
+	int vm_fd;			/* -1 until the VM exists */
+	uint64_t features;		/* what we offer */
+	uint64_t driver_features;	/* what the driver accepted */
+	uint32_t status, isr, queue_sel;
+	uint32_t features_sel, driver_features_sel;
+	struct virtio_queue q[VIRTIO_MAX_QUEUES];
+	uint8_t config[8];		/* configuration space: the block
+					   device's capacity is all we need */
+	bool reported;			/* a fault was told on stderr */
+	uint64_t notifies, interrupts, requests, faults;	/* --stats */
+	void *priv;			/* the device's own state */
+};
+
+/* mmio.c: the register file. */
+/* An empty slot; a device's create() fills it in. */
+void virtio_init(struct virtio_dev *d, const struct guest_mem *mem,
+		 unsigned int slot);
+uint32_t virtio_read(struct virtio_dev *d, uint32_t off, uint32_t size);
+void virtio_write(struct virtio_dev *d, uint32_t off, uint32_t size,
+		  uint32_t value);
+/* Serve queue @q now (a notification, or input arrived); interrupt. */
+void virtio_kick(struct virtio_dev *d, unsigned int q);
+/* vq_pop() for a device: counts the request, or reports the fault. */
+int virtio_pop(struct virtio_dev *d, unsigned int q, struct chain *c);
+/* A broken request or ring: DEVICE_NEEDS_RESET, reported once. */
+__attribute__((format(printf, 2, 3)))
+void virtio_fault(struct virtio_dev *d, const char *fmt, ...);
+
+/* The devices, on an initialized slot; 0 or a LIGEIRO_EXIT_* status. */
+int blk_create(struct virtio_dev *d, const char *path, bool ro);
+int console_create(struct virtio_dev *d);
+void console_listen(struct virtio_dev *d);	/* start reading stdin */
+void console_input(struct virtio_dev *d);	/* after it did */
+int rng_create(struct virtio_dev *d);
+
+/* devices.c: what main.c and run.c use. */
+struct devices_options {
+	const char *disk;	/* --disk=FILE, or NULL */
+	bool disk_ro;		/* --disk-ro */
+	bool no_event_idx;	/* --no-event-idx */
+};
+
+int devices_setup(const struct devices_options *o,
+		  const struct guest_mem *mem);
+void devices_attach(int vm_fd);
+uint32_t devices_mmio(unsigned int slot, uint32_t off, uint32_t size,
+		      bool write, uint32_t value);
+void devices_poll(void);
+void devices_print_stats(void);
+
+#endif /* LIGEIRO_LAUNCHER_DEVICES_H */

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmio.c - one virtio-mmio (version 2) register file, shared by every device.
+ *
+ * The guest finds and drives a device through a page of 32-bit registers:
+ * it reads who the device is and what it offers, writes what it accepts,
+ * describes each queue's rings, and from then on only writes QueueNotify
+ * ("look at queue n") and acknowledges our interrupts.  Every guest access
+ * to the page becomes one call here, from run.c's LIGEIRO_RUN_MMIO exit.
+ *
+ * The registers are the driver's, so nothing a driver writes may upset the
+ * launcher: a queue whose rings do not check out, or a request a device
+ * cannot make sense of, sets DEVICE_NEEDS_RESET, as 2.1.2 of the spec
+ * allows, and the device then ignores the driver until it resets it.
+ *
+ * The book describes the transport in "Virtual devices: virtio"
+ * (book/08-virtio.md).  Read blk.c next, for a device on top of it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "devices.h"
+#include "run.h"
+
+/* VendorID: four ASCII letters, as QEMU's reads "QEMU"; ours reads "lige". */
+#define VENDOR_ID	0x6567696c
+
+static const struct virtio_ops empty = {
+	.name = "empty",
+	.device_id = VIRTIO_ID_NONE,
+};
+
+void virtio_init(struct virtio_dev *d, const struct guest_mem *mem,
+		 unsigned int slot)
+{
+	memset(d, 0, sizeof(*d));
+	d->ops = &empty;
+	d->mem = mem;
+	d->slot = slot;
+	d->vm_fd = -1;
+}
+
+/* Status 0: forget everything the driver told us. */
+static void reset(struct virtio_dev *d)
+{
+	d->status = d->isr = d->queue_sel = 0;
+	d->features_sel = d->driver_features_sel = 0;
+	d->driver_features = 0;
+	memset(d->q, 0, sizeof(d->q));
+}
+
+/* The queue QueueSel selects, or NULL if the device has no such queue. */
+static struct virtio_queue *selected(struct virtio_dev *d)
+{
+	return d->queue_sel < d->ops->nr_queues ? &d->q[d->queue_sel] : NULL;
+}
+
+static void interrupt(struct virtio_dev *d, uint32_t why)
+{
+	static bool reported;
+
+	d->isr |= why;
+	d->interrupts++;
+	if (d->vm_fd >= 0 &&
+	    ioctl(d->vm_fd, LIGEIRO_IRQ, LIGEIRO_MMIO_IRQ + d->slot) < 0 &&
+	    !reported) {
+		reported = true;
+		say("LIGEIRO_IRQ %u: %s", LIGEIRO_MMIO_IRQ + d->slot,
+		    strerror(errno));
+	}
+}
+
+void virtio_fault(struct virtio_dev *d, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	d->faults++;
+	if (!d->reported) {
+		d->reported = true;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		say("virtio-%s: %s; the device needs a reset", d->ops->name,
+		    msg);
+	}
+	if (d->status & VIRTIO_STATUS_NEEDS_RESET)
+		return;
+	d->status |= VIRTIO_STATUS_NEEDS_RESET;
+	/* 2.1.2: once DRIVER_OK is set, the driver must be told. */
+	if (d->status & VIRTIO_STATUS_DRIVER_OK)
+		interrupt(d, VIRTIO_MMIO_INT_CONFIG);
+}
+
+/* Whether queue @q may run: set up, and the driver done with setting up. */
+static bool live(struct virtio_dev *d, unsigned int q)
+{
+	return q < d->ops->nr_queues && d->q[q].ready &&
+	       (d->status & (VIRTIO_STATUS_DRIVER_OK |
+			     VIRTIO_STATUS_NEEDS_RESET)) ==
+	       VIRTIO_STATUS_DRIVER_OK;
+}
+
+int virtio_pop(struct virtio_dev *d, unsigned int q, struct chain *c)
+{
+	int ret;
+
+	if (!live(d, q))
+		return 0;
+	ret = vq_pop(&d->q[q].vq, c);
+	if (ret < 0) {
+		virtio_fault(d, "queue %u: %s", q, vq_strerror(ret));
+		return 0;
+	}
+	d->requests += ret;
+	return ret;
+}
+
+void virtio_kick(struct virtio_dev *d, unsigned int q)
+{
+	uint16_t old;
+
+	if (!live(d, q))
+		return;
+	old = d->q[q].vq.used_idx;
+	d->ops->serve(d, q);
+	if (vq_need_interrupt(&d->q[q].vq, old))
+		interrupt(d, VIRTIO_MMIO_INT_VRING);
+}
+
+/*
+ * FEATURES_OK is the driver asking "will you work with these?"; 3.1.1
+ * says we answer by leaving the bit clear.  We refuse what we did not
+ * offer, and a driver without VERSION_1: the legacy interface is not here.
+ */
+static void set_status(struct virtio_dev *d, uint32_t v)
+{
+	uint64_t extra = d->driver_features & ~d->features;
+
+	if (!v) {
+		reset(d);
+		return;
+	}
+	if ((v & VIRTIO_STATUS_FEATURES_OK) &&
+	    !(d->status & VIRTIO_STATUS_FEATURES_OK) &&
+	    (extra || !(d->driver_features & VIRTIO_BIT(VIRTIO_F_VERSION_1))))
+		v &= ~VIRTIO_STATUS_FEATURES_OK;
+	/* NEEDS_RESET is ours to set, and only a reset clears it. */
+	d->status = (v & ~VIRTIO_STATUS_NEEDS_RESET) |
+		    (d->status & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+/* QueueReady: check the rings now, so the device never sees bad ones. */
+static void set_ready(struct virtio_dev *d, struct virtio_queue *q,
+		      uint32_t v)
+{
+	bool event_idx = d->driver_features &
+			 VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
+	int err;
+
+	if (!v) {
+		q->ready = false;
+		return;
+	}
+	if (q->ready)
+		return;
+	/* 3.1.1: features are settled before any queue is set up. */
+	if (!(d->status & VIRTIO_STATUS_FEATURES_OK)) {
+		virtio_fault(d, "queue %u made ready before FEATURES_OK",
+			     d->queue_sel);
+		return;
+	}
+	err = vq_configure(&q->vq, d->mem, q->num, q->desc, q->driver,
+			   q->device, event_idx);
+	if (err) {
+		virtio_fault(d, "queue %u: %s", d->queue_sel,
+			     vq_strerror(err));
+		return;
+	}
+	q->ready = true;
+}
+
+/* Half of a 64-bit register; the driver writes the two in any order. */
+static void set_half(uint64_t *reg, bool high, uint32_t v)
+{
+	if (high)
+		*reg = (*reg & 0xffffffffull) | ((uint64_t)v << 32);
+	else
+		*reg = (*reg & ~0xffffffffull) | v;
+}
+
+static uint64_t *queue_addr(struct virtio_queue *q, uint32_t low)
+{
+	if (low == VIRTIO_MMIO_QUEUE_DESC_LOW)
+		return &q->desc;
+	if (low == VIRTIO_MMIO_QUEUE_DRIVER_LOW)
+		return &q->driver;
+	return &q->device;
+}
+
+/* Configuration space: little endian, bytes past ours read as 0. */
+static uint32_t config_read(struct virtio_dev *d, uint32_t off,
+			    uint32_t size)
+{
+	uint32_t v = 0, i;
+
+	for (i = 0; i < size; i++)
+		if (off + i < sizeof(d->config))
+			v |= (uint32_t)d->config[off + i] << (8 * i);
+	return v;
+}
+
+uint32_t virtio_read(struct virtio_dev *d, uint32_t off, uint32_t size)
+{
+	struct virtio_queue *q = selected(d);
+
+	if (off >= VIRTIO_MMIO_CONFIG)
+		return config_read(d, off - VIRTIO_MMIO_CONFIG, size);
+	/* 4.2.2: the registers are 32 bits wide and read as such. */
+	if (size != 4)
+		return 0;
+	switch (off) {
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return VIRTIO_MMIO_VERSION_2;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return d->ops->device_id;
+	case VIRTIO_MMIO_VENDOR_ID:
+		return VENDOR_ID;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		return d->features_sel < 2 ?
+		       (uint32_t)(d->features >> (32 * d->features_sel)) : 0;
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return q ? VQ_MAX_SIZE : 0;
+	case VIRTIO_MMIO_QUEUE_READY:
+		return q && q->ready;
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		return d->isr;
+	case VIRTIO_MMIO_STATUS:
+		return d->status;
+	}
+	/* ConfigGeneration too: our configuration never changes. */
+	return 0;
+}
+
+void virtio_write(struct virtio_dev *d, uint32_t off, uint32_t size,
+		  uint32_t v)
+{
+	struct virtio_queue *q = selected(d);
+
+	/* An empty slot, and our read-only configuration spaces, ignore it. */
+	if (d->ops == &empty || size != 4 || off >= VIRTIO_MMIO_CONFIG)
+		return;
+	switch (off) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		d->features_sel = v;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		if (d->driver_features_sel < 2 &&
+		    !(d->status & VIRTIO_STATUS_FEATURES_OK))
+			set_half(&d->driver_features, d->driver_features_sel,
+				 v);
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		d->driver_features_sel = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		d->queue_sel = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_NUM:
+		if (q && !q->ready)
+			q->num = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		/* Each HIGH is its LOW + 4, and no LOW has bit 2 set. */
+		if (q && !q->ready)
+			set_half(queue_addr(q, off & ~4u), off & 4, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_READY:
+		if (q)
+			set_ready(d, q, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
+		if (v < d->ops->nr_queues) {
+			d->notifies++;
+			virtio_kick(d, v);
+		}
+		break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		d->isr &= ~v;
+		break;
+	case VIRTIO_MMIO_STATUS:
+		set_status(d, v);
+		break;
+	}
+}
