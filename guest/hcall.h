@@ -4,11 +4,12 @@
  * Under ligeiro the guest kernel runs at ring 1, where cli, hlt or out
  * fault.  It asks instead, with a software interrupt through the gate at
  * LIGEIRO_HCALL_VECTOR, which the hypervisor opened to ring 1 only: the
- * call number in %rax, arguments in %rdi and %rsi (the ABI also has %rdx,
- * %r10 and %r8, which no call uses yet), the result, 0 or -errno, back
- * in %rax.  The hypervisor preserves every other register, so the only
- * clobber is "memory": it may read what we wrote (console text) and write
- * what we read next (the shared page).
+ * call number in %rax, arguments in %rdi and %rsi, and for HCALL_MMIO
+ * %rdx (the ABI also has %r10 and %r8, which no call uses yet), the
+ * result, 0 or -errno (or the register's value), back in %rax.  The
+ * hypervisor preserves every other register, so the only clobber is
+ * "memory": it may read what we wrote (console text) and write what we
+ * read next (the shared page).
  *
  * Book: book/05-hypercalls-pvops.md.  Read ligeiro.c next.
  */
@@ -31,6 +32,17 @@ static inline s64 hcall(u64 nr, u64 arg0, u64 arg1)
 		     : "+a" (nr)
 		     : [vector] "i" (LIGEIRO_HCALL_VECTOR), "D" (arg0),
 		       "S" (arg1)
+		     : "memory");
+	return nr;
+}
+
+/** hcall3() - hcall() with a third argument, in %rdx. */
+static inline s64 hcall3(u64 nr, u64 arg0, u64 arg1, u64 arg2)
+{
+	asm volatile("int %[vector]"
+		     : "+a" (nr)
+		     : [vector] "i" (LIGEIRO_HCALL_VECTOR), "D" (arg0),
+		       "S" (arg1), "d" (arg2)
 		     : "memory");
 	return nr;
 }

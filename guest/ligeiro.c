@@ -14,10 +14,13 @@
  *    updates cost two hypercalls (when the batch fills), not 512;
  *  - the TSC's rate and a page fault's address (CR2), simply read.
  *
- * The IDT, CR3, the ring-3 trap stack and the timer are hypercalls.  I/O
- * ports have no paravirtual form (the PC's devices are not ours here):
- * rather than be killed for a #GP, which says little, those operations
- * name themselves on the console and shut down.
+ * The IDT, CR3, the ring-3 trap stack and the timer are hypercalls, and
+ * so is every access to a device register (HCALL_MMIO, book/08).  The
+ * hypervisor delivers each interrupt line on its own vector, with no
+ * controller to unmask or acknowledge.  I/O ports have no paravirtual
+ * form (the PC's devices are not ours here): rather than be killed for
+ * a #GP, which says little, those operations name themselves on the
+ * console and shut down.
  *
  * Book: book/05-hypercalls-pvops.md.  Read main.c (ligeiro_main) next.
  */
@@ -163,6 +166,35 @@ static void ligeiro_outb(u16 port, u8 value)
 	unavailable("outb");
 }
 
+static u32 ligeiro_inl(u16 port)
+{
+	(void)port;
+	unavailable("inl");
+}
+
+static void ligeiro_outl(u16 port, u32 value)
+{
+	(void)port, (void)value;
+	unavailable("outl");
+}
+
+/* The value read comes back as the result. */
+static u32 ligeiro_mmio_read(u64 pa, unsigned int size)
+{
+	return hcall3(LIGEIRO_HCALL_MMIO, pa, size, 0);
+}
+
+static void ligeiro_mmio_write(u64 pa, unsigned int size, u32 value)
+{
+	hcall3(LIGEIRO_HCALL_MMIO, pa, size | LIGEIRO_MMIO_WRITE, value);
+}
+
+/* Nothing to do: no controller between the hypervisor and our IDT. */
+static void ligeiro_irq_line(unsigned int line)
+{
+	(void)line;
+}
+
 static const struct pv_ops ligeiro_pv_ops = {
 	.console_write		= ligeiro_console_write,
 	.load_idt		= ligeiro_load_idt,
@@ -180,6 +212,12 @@ static const struct pv_ops ligeiro_pv_ops = {
 	.flush			= ligeiro_flush,
 	.tsc_khz		= ligeiro_tsc_khz,
 	.timer_arm		= ligeiro_timer_arm,
+	.inl			= ligeiro_inl,
+	.outl			= ligeiro_outl,
+	.mmio_read		= ligeiro_mmio_read,
+	.mmio_write		= ligeiro_mmio_write,
+	.irq_unmask		= ligeiro_irq_line,
+	.irq_eoi		= ligeiro_irq_line,
 };
 
 /**

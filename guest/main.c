@@ -20,7 +20,9 @@
  * (the three loops take another count as `name=N`, e.g. sysloop=500)
  *   batch    one system call that updates 512 page-table entries
  *   probe    PROBE lines: what the kernel sees of its ring (probe.c)
- *   shell    an interactive shell on COM1 (native only, for now)
+ *   shell    an interactive shell on the console: COM1 natively, or a
+ *            virtio console (book/08-virtio.md)
+ *   disktest, diskread, rngtest   the virtio disk and entropy device
  *
  * Natively and in trap mode an empty command line means `tests`.  In pv
  * mode it means the pv.* checks of the hypervisor's interface alone, and
@@ -385,17 +387,13 @@ static void hostile(const char *what, u64 mem_size)
 
 /*
  * A program's name: the operating system takes over, with the memory
- * after the boot block, up to mem_size, in either mode.  No console
- * input yet, so no shell.
+ * after the boot block, up to mem_size, in either mode.  The shell needs
+ * the launcher's virtio console for input; without one it says so and
+ * exits.
  */
 static void __attribute__((noreturn))
 boot_os_start(const char *word, u64 arg, const struct ligeiro_boot *boot)
 {
-	if (streq(word, "shell")) {
-		printf("shell: native only: no console input under ligeiro "
-		       "yet\n");
-		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
-	}
 	if (!boot_mem_sane(boot)) {
 		result_fail("mem.map", "mem_size=%#lx cannot be right",
 			    boot->mem_size);

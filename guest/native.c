@@ -4,8 +4,10 @@
  * Each operation here is the privileged instruction itself, because a
  * natively booted guest is the most privileged code on the machine.  The
  * console is the COM1 serial port (serial.c), the timer the PIT (pit.c)
- * behind the 8259 PIC (pic.c), and shutting down means writing to QEMU's
- * isa-debug-exit device, which ends QEMU with the status (code << 1) | 1.
+ * behind the 8259 PIC (pic.c), which also carries the devices' interrupt
+ * lines; device registers are plain movs; and shutting down means
+ * writing to QEMU's isa-debug-exit device, which ends QEMU with the
+ * status (code << 1) | 1.
  *
  * Ring 3 needs two tables that under ligeiro are the hypervisor's: a GDT
  * with user segments at ligeiro's selectors, and a TSS, whose RSP0 is the
@@ -150,6 +152,57 @@ static void native_timer_arm(u64 ns)
 	pit_oneshot(ns);
 }
 
+static u32 native_inl(u16 port)
+{
+	u32 value;
+
+	asm volatile("inl %1, %0" : "=a" (value) : "Nd" (port));
+	return value;
+}
+
+static void native_outl(u16 port, u32 value)
+{
+	asm volatile("outl %0, %1" : : "a" (value), "Nd" (port));
+}
+
+/*
+ * A device register is one plain mov through the kernel's uncached
+ * mapping (vm_map_mmio(), virtual = physical).  In trap mode this very
+ * instruction traps and ligeiro decodes it, so its form is pinned down:
+ * the value in %eax/%ax/%al, the address in %rdi, no REX prefix, no
+ * displacement: 8b 07, 66 8b 07 and 8a 07 to read, 89 07, 66 89 07 and
+ * 88 07 to write.  The "memory" clobber keeps the compiler from moving
+ * ring accesses across a register access (the device reads the rings).
+ */
+static u32 native_mmio_read(u64 pa, unsigned int size)
+{
+	u32 value = 0;
+
+	if (size == 1)
+		asm volatile("movb (%1), %b0" : "+a" (value) : "D" (pa)
+			     : "memory");
+	else if (size == 2)
+		asm volatile("movw (%1), %w0" : "+a" (value) : "D" (pa)
+			     : "memory");
+	else
+		asm volatile("movl (%1), %0" : "=a" (value) : "D" (pa)
+			     : "memory");
+	return value;
+}
+
+static void native_mmio_write(u64 pa, unsigned int size, u32 value)
+{
+	if (size == 1)
+		asm volatile("movb %b0, (%1)" : : "a" (value), "D" (pa)
+			     : "memory");
+	else if (size == 2)
+		asm volatile("movw %w0, (%1)" : : "a" (value), "D" (pa)
+			     : "memory");
+	else
+		asm volatile("movl %0, (%1)" : : "a" (value), "D" (pa)
+			     : "memory");
+}
+
 /*
  * Without an isa-debug-exit device the write does nothing.  Rather than
  * hang, load an empty IDT and trap: the CPU cannot deliver the exception,
@@ -185,6 +238,12 @@ struct pv_ops pv_ops = {
 	.flush			= native_flush,
 	.tsc_khz		= pit_tsc_khz,
 	.timer_arm		= native_timer_arm,
+	.inl			= native_inl,
+	.outl			= native_outl,
+	.mmio_read		= native_mmio_read,
+	.mmio_write		= native_mmio_write,
+	.irq_unmask		= pic_unmask,
+	.irq_eoi		= pic_eoi,
 };
 
 /* A TSS descriptor: base and limit scattered as usual, then base >> 32. */

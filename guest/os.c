@@ -8,9 +8,10 @@
  *
  *   1. build the kernel's page tables and switch to them (vm.c);
  *   2. load the IDT (trap.c), start the clock and the tick (time.c);
- *   3. for `tests`, check the kernel's own machinery (below); `probe`
- *      runs right here in the kernel instead, and stops (probe.c);
- *   4. start the program as process 1 and leave the boot stack for it.
+ *   3. `probe` runs right here in the kernel instead, and stops (probe.c);
+ *   4. find the virtio devices and start their drivers (virtio.c);
+ *   5. for `tests`, check the kernel's own machinery (below);
+ *   6. start the program as process 1 and leave the boot stack for it.
  *
  * When process 1 exits the run is over: os_done() shuts down, with
  * LIGEIRO_GUEST_OK only if every check passed and the program exited
@@ -30,6 +31,7 @@
 #include "time.h"
 #include "trap.h"
 #include "usys.h"
+#include "virtio.h"
 #include "vm.h"
 
 #define TIMER_TARGET_TICKS	10
@@ -195,6 +197,7 @@ void os_start(const char *word, u64 arg, u64 ram_end)
 	time_init();
 	if (streq(word, KERNEL_PROGRAM))
 		probe_run();
+	virtio_init();
 	if (streq(word, "tests")) {
 		check_exception();
 		check_pagefault();

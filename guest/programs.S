@@ -36,4 +36,7 @@ programs:
 	program	pfloop
 	program	batch
 	program	shell
+	program	disktest
+	program	diskread
+	program	rngtest
 	.quad	0, 0, 0

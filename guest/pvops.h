@@ -10,8 +10,8 @@
  * through pv_ops, in the spirit of Linux's paravirt_ops.
  *
  * The table is grouped as a kernel thinks of the machine: the CPU, the
- * interrupt flag, the MMU, time.  What the two backends do differently
- * for each member is the lesson of book chapter 5.
+ * interrupt flag, the MMU, time, devices.  What the two backends do
+ * differently for each member is the lesson of book chapter 5.
  *
  * There are two backends.  pv_ops starts out as native.c, so the table is
  * usable from the first line of C after a multiboot2 boot; ligeiro's
@@ -93,6 +93,24 @@ struct pv_ops {
 	 * also acknowledges the previous timer interrupt.
 	 */
 	void (*timer_arm)(u64 ns);
+
+	/* Devices (book/08-virtio.md). */
+	/** Read a 32-bit I/O port (native devices only: PCI config space). */
+	u32 (*inl)(u16 port);
+	/** Write a 32-bit I/O port (native devices only). */
+	void (*outl)(u16 port, u32 value);
+	/**
+	 * Read a device register: size (1, 2 or 4) bytes at physical
+	 * address pa, which must be mapped with vm_map_mmio() natively and
+	 * in trap mode.
+	 */
+	u32 (*mmio_read)(u64 pa, unsigned int size);
+	/** Write one, the same way. */
+	void (*mmio_write)(u64 pa, unsigned int size, u32 value);
+	/** Let interrupt line `line` through (irq.c). */
+	void (*irq_unmask)(unsigned int line);
+	/** Tell the interrupt controller line `line` has been handled. */
+	void (*irq_eoi)(unsigned int line);
 };
 
 extern struct pv_ops pv_ops;
@@ -100,7 +118,9 @@ extern struct pv_ops pv_ops;
 /*
  * How we were started, set by main.c's entry points: which backend pv_ops
  * is, and whether it runs at ring 0.  Nothing but probe.c, which reports
- * what each world looks like from inside, has any business reading it.
+ * what each world looks like from inside, has any business reading it;
+ * and virtio.c, since the machine's devices differ: QEMU's on PCI
+ * natively, ligeiro's in its MMIO window (book/08-virtio.md).
  */
 enum guest_mode {
 	GUEST_NATIVE,	/* ring 0, native.c */

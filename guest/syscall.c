@@ -14,6 +14,8 @@
  * an address the process has no right to gets it killed, as if it had
  * touched it itself.  Under ligeiro a user address is not guest-physical,
  * so console text goes through a kernel buffer to pv_ops.console_write.
+ * Devices need physical addresses even natively, so disk sectors and
+ * random bytes go through a kernel page, bounce, one request at a time.
  *
  * Book: book/02-guest.md, "System calls".  Read trap.c next.
  */
@@ -22,12 +24,18 @@
 #include "page.h"
 #include "proc.h"
 #include "pvops.h"
-#include "serial.h"
 #include "time.h"
 #include "trap.h"
 #include "usys.h"
+#include "virtio.h"
 
 #define NAME_MAX	16
+
+_Static_assert(DISK_SECTOR_SIZE == VIRTIO_BLK_SECTOR_SIZE,
+	       "usys.h's sectors are the block device's");
+
+/* The kernel is not preemptible: one system call at a time uses it. */
+static u8 bounce[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 static bool user_range(u64 addr, u64 len)
 {
@@ -50,14 +58,17 @@ static s64 sys_write(u64 buf, u64 len)
 	return len;
 }
 
-/* One byte at a time, polling the UART each tick: enough for a shell. */
+/*
+ * One byte at a time, looking for one each tick (COM1 is polled, a
+ * virtio console's interrupt fills a ring): enough for a shell.
+ */
 static s64 sys_read(u64 buf, u64 len)
 {
 	int c;
 
-	if (!len || !user_range(buf, len))
+	if (!len || !user_range(buf, len) || !console_has_input())
 		return -1;
-	while ((c = serial_getc()) < 0)
+	while ((c = console_getc()) < 0)
 		proc_sleep(0);
 	*(char *)buf = c;
 	return 1;
@@ -99,6 +110,49 @@ static s64 sys_programs(u64 buf, u64 len)
 	return used;
 }
 
+/* The whole range must be on the disk before any of it is touched. */
+static s64 sys_disk_rw(bool write, u64 sector, u64 buf, u64 count)
+{
+	s64 cap = blk_sectors();
+	u64 done, n, bytes;
+	u8 *ubuf;
+
+	if (cap < 0 || sector > (u64)cap || count > (u64)cap - sector ||
+	    count > USER_END / DISK_SECTOR_SIZE ||
+	    !user_range(buf, count * DISK_SECTOR_SIZE))
+		return -1;
+	for (done = 0; done < count; done += n) {
+		n = count - done < BLK_MAX_SECTORS ? count - done :
+						     BLK_MAX_SECTORS;
+		bytes = n * DISK_SECTOR_SIZE;
+		ubuf = (u8 *)buf + done * DISK_SECTOR_SIZE;
+		if (write)
+			memcpy(bounce, ubuf, bytes);
+		if (blk_rw(write, sector + done, bounce, n))
+			return -1;
+		if (!write)
+			memcpy(ubuf, bounce, bytes);
+	}
+	return count;
+}
+
+static s64 sys_getrandom(u64 buf, u64 len)
+{
+	u64 done;
+	s64 got;
+
+	if (!user_range(buf, len))
+		return -1;
+	for (done = 0; done < len; done += got) {
+		got = rng_read(bounce, len - done < sizeof(bounce) ?
+				       len - done : sizeof(bounce));
+		if (got < 0)
+			return -1;
+		memcpy((u8 *)buf + done, bounce, got);
+	}
+	return len;
+}
+
 static s64 sys_info(u64 what)
 {
 	switch (what) {
@@ -108,11 +162,13 @@ static s64 sys_info(u64 what)
 		return proc_switches();
 	case INFO_FREE_PAGES:
 		return page_free_count();
+	case INFO_TSC_KHZ:
+		return pv_ops.tsc_khz();
 	}
 	return -1;
 }
 
-static s64 dispatch(u64 nr, u64 a0, u64 a1)
+static s64 dispatch(u64 nr, u64 a0, u64 a1, u64 a2)
 {
 	switch (nr) {
 	case SYS_WRITE:
@@ -139,6 +195,16 @@ static s64 dispatch(u64 nr, u64 a0, u64 a1)
 		return sys_info(a0);
 	case SYS_PROGRAMS:
 		return sys_programs(a0, a1);
+	case SYS_DISK_READ:
+		return sys_disk_rw(false, a0, a1, a2);
+	case SYS_DISK_WRITE:
+		return sys_disk_rw(true, a0, a1, a2);
+	case SYS_DISK_FLUSH:
+		return blk_flush();
+	case SYS_DISK_SECTORS:
+		return blk_sectors();
+	case SYS_GETRANDOM:
+		return sys_getrandom(a0, a1);
 	}
 	return -1;
 }
@@ -146,5 +212,5 @@ static s64 dispatch(u64 nr, u64 a0, u64 a1)
 /* Carry out the system call in tf; %rax gets the result. */
 void syscall(struct trap_frame *tf)
 {
-	tf->rax = dispatch(tf->rax, tf->rdi, tf->rsi);
+	tf->rax = dispatch(tf->rax, tf->rdi, tf->rsi, tf->rdx);
 }

@@ -11,7 +11,7 @@
  * trap() sorts what arrives:
  *
  *   - a system call goes to syscall.c, a timer tick to time.c and the
- *     scheduler, any other IRQ is spurious (all other lines are masked);
+ *     scheduler, any other IRQ to the device drivers' handlers (irq.c);
  *   - an exception the code asked for with trap_expect(): the self-tests
  *     provoke an invalid opcode and a page fault on purpose.  trap()
  *     records what it saw and resumes at the "fixup" address the test
@@ -24,6 +24,7 @@
  * Book: book/02-guest.md, "The guest kernel".  Read pic.c next.
  */
 #include "abi.h"
+#include "irq.h"
 #include "layout.h"
 #include "printf.h"
 #include "proc.h"
@@ -227,7 +228,7 @@ void trap(struct trap_frame *tf)
 		time_tick();
 		proc_tick();
 	} else if (tf->vector > TIMER_VECTOR) {
-		;	/* a spurious IRQ: no EOI, the PIC expects none */
+		irq_dispatch(tf->vector - TIMER_VECTOR);
 	} else if (!trap_was_expected(tf) && !process_fault(tf)) {
 		trap_die(tf);
 	}

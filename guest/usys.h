@@ -5,7 +5,7 @@
  * separately and meet only here: the system-call numbers, what the
  * arguments mean, and where a process lives in its address space.  A
  * system call is `int $LIGEIRO_SYSCALL_VECTOR` (0x80) from ring 3, the
- * number in %rax, arguments in %rdi and %rsi, the result in %rax;
+ * number in %rax, arguments in %rdi, %rsi and %rdx, the result in %rax;
  * every other register survives.  A negative result is an error.
  *
  * A process's memory is one PML4 slot of its own, slot 1, far from the
@@ -37,15 +37,25 @@
 #define SYS_GETPID	5	/* (): the caller's pid */
 #define SYS_SLEEP	6	/* (ms): sleep at least that long */
 #define SYS_SBRK	7	/* (delta): move the heap's end; old end or -1 */
-#define SYS_READ	8	/* (buf, len): console input (native only) */
+#define SYS_READ	8	/* (buf, len): console input; 1 byte, or -1:
+				   there is no console input */
 #define SYS_INFO	9	/* (what): one of INFO_* */
 #define SYS_PROGRAMS	10	/* (buf, len): the built-in programs' names */
-#define SYS_COUNT	11
+#define SYS_DISK_READ	11	/* (sector, buf, count): count or -1 */
+#define SYS_DISK_WRITE	12	/* (sector, buf, count): count or -1 */
+#define SYS_DISK_FLUSH	13	/* (): 0 once writes are durable, or -1 */
+#define SYS_DISK_SECTORS 14	/* (): the disk's size, or -1: no disk */
+#define SYS_GETRANDOM	15	/* (buf, len): len random bytes, or -1 */
+#define SYS_COUNT	16
+
+/* The disk's unit: SYS_DISK_* count in sectors of this many bytes. */
+#define DISK_SECTOR_SIZE	512
 
 /* What SYS_INFO reports. */
 #define INFO_CLOCK_NS	0	/* monotonic time since boot */
 #define INFO_SWITCHES	1	/* context switches so far */
 #define INFO_FREE_PAGES	2	/* pages the allocator could hand out */
+#define INFO_TSC_KHZ	3	/* TSC ticks per millisecond */
 
 /*
  * The status SYS_WAIT returns: the child's exit code (0..255), or, for a

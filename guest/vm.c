@@ -8,6 +8,10 @@
  * ligeiro the hypervisor's early identity map: from pv_ops.load_cr3 on,
  * the hypervisor shadows what we built (book/06-shadow-paging.md).
  *
+ * Device registers (virtio_pci.c's BARs, ligeiro's MMIO window) are
+ * mapped at their own address too, in slot 0 as well, with caching off:
+ * a read must reach the device every time, a write at once.
+ *
  * A process's PML4 shares slot 0 with the kernel's and has slot 1
  * (USER_BASE, usys.h) to itself, mapped with the U bit: ring 3 reaches
  * nothing of the kernel, while the kernel uses a system call's user
@@ -83,6 +87,32 @@ void vm_init(u64 ram_end)
 		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
 	}
 	vm_switch(NULL);
+}
+
+/**
+ * vm_map_mmio() - map device registers into the kernel, uncached.
+ * @pa: their physical address, which becomes their virtual one.
+ * @size: how many bytes; whole pages around them are mapped.
+ *
+ * Below USER_BASE only: slot 0 is what every address space shares, so a
+ * mapping made after processes exist is theirs too.
+ *
+ * Return: false if they lie beyond slot 0 or there is no memory for
+ * the tables.
+ */
+bool vm_map_mmio(u64 pa, u64 size)
+{
+	u64 va, end = PAGE_UP(pa + size), *pte;
+
+	if (end > USER_BASE || end < pa)
+		return false;
+	for (va = PAGE_DOWN(pa); va < end; va += PAGE_SIZE) {
+		pte = walk(kernel_pml4, va, true);
+		if (!pte)
+			return false;
+		pv_ops.set_pte(pte, va | PTE_P | PTE_W | PTE_PCD | PTE_PWT, va);
+	}
+	return true;
 }
 
 /* A new address space: the kernel's half and no user pages; or NULL. */

@@ -51,7 +51,7 @@
  * stops a typo (--mem=64G for 64M) from reserving that much of the host.
  */
 #define MEM_MIN		(2ull << 20)
-#define MEM_MAX		LIGEIRO_MMIO_BASE
+#define MEM_MAX		((unsigned long long)LIGEIRO_MMIO_BASE)
 #define MEM_DEFAULT	(64ull << 20)
 
 /* What the command line asked for. */

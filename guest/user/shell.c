@@ -4,8 +4,9 @@
  * It reads a line, runs the program it names with an optional number as
  * its argument, waits for it and prints its status.  `help` lists the
  * built-in programs, `exit` leaves (and, as the first process, ends the
- * run).  Console input is COM1, polled by the kernel each tick: there is
- * none under ligeiro yet, so the shell runs natively only.
+ * run).  Console input is a virtio console if there is one, else COM1
+ * natively; under ligeiro without a virtio console there is none, and
+ * the shell says so and exits.
  *
  * Book: book/02-guest.md, "User programs".
  */

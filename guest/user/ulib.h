@@ -38,6 +38,13 @@ static inline long syscall3(long nr, long a0, long a1, long a2)
 #define read(buf, len)		syscall3(SYS_READ, (long)(buf), len, 0)
 #define info(what)		syscall3(SYS_INFO, what, 0, 0)
 #define programs(buf, len)	syscall3(SYS_PROGRAMS, (long)(buf), len, 0)
+#define disk_read(sector, buf, count) \
+	syscall3(SYS_DISK_READ, sector, (long)(buf), count)
+#define disk_write(sector, buf, count) \
+	syscall3(SYS_DISK_WRITE, sector, (long)(buf), count)
+#define disk_flush()		syscall3(SYS_DISK_FLUSH, 0, 0, 0)
+#define disk_sectors()		syscall3(SYS_DISK_SECTORS, 0, 0, 0)
+#define getrandom(buf, len)	syscall3(SYS_GETRANDOM, (long)(buf), len, 0)
 
 static inline void *sbrk(long delta)
 {

@@ -43,7 +43,8 @@ for mode in trap pv; do
 		     "other=$(($(stat emul.hlt /tmp/cost.out) + \
 			$(stat emul.desc /tmp/cost.out) + \
 			$(stat emul.invlpg /tmp/cost.out) + \
-			$(stat emul.msr /tmp/cost.out)))" \
+			$(stat emul.msr /tmp/cost.out) + \
+			$(stat emul.mmio /tmp/cost.out)))" \
 		     "cr3_loads=$(stat cr3_loads /tmp/cost.out)"
 		result cost.$mode.$loop.$n $st "exited with $st"
 	done
