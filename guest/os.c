@@ -150,10 +150,12 @@ static void check_timer(void)
 }
 
 /*
- * The one program that is not a process: probe looks at the CPU as the
- * kernel sees it, at the kernel's own ring (probe.c).
+ * The programs that are not processes: probe looks at the CPU as the
+ * kernel sees it, at the kernel's own ring (probe.c); badring breaks the
+ * disk's virtqueue to test the device's defences (virtio_blk.c).
  */
 #define KERNEL_PROGRAM	"probe"
+#define BADRING_PROGRAM	"badring"
 
 /**
  * os_program() - whether os_start() can run the program a word names.
@@ -175,7 +177,8 @@ bool os_program(char *word, u64 *arg)
 		return false;
 	had = *eq;
 	*eq = '\0';
-	if (program_find(word) || streq(word, KERNEL_PROGRAM))
+	if (program_find(word) || streq(word, KERNEL_PROGRAM) ||
+	    streq(word, BADRING_PROGRAM))
 		return true;
 	*eq = had;	/* the whole word, for the error message */
 	return false;
@@ -198,6 +201,8 @@ void os_start(const char *word, u64 arg, u64 ram_end)
 	if (streq(word, KERNEL_PROGRAM))
 		probe_run();
 	virtio_init();
+	if (streq(word, BADRING_PROGRAM))
+		blk_badring();
 	if (streq(word, "tests")) {
 		check_exception();
 		check_pagefault();

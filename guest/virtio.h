@@ -163,6 +163,7 @@ void virtio_mmio_probe(void);
 s64 blk_sectors(void);
 int blk_rw(bool write, u64 sector, void *buf, u32 count);
 int blk_flush(void);
+void blk_badring(void) __attribute__((noreturn));
 #define BLK_MAX_SECTORS	(PAGE_SIZE / VIRTIO_BLK_SECTOR_SIZE)	/* per call */
 void console_start(void);
 bool console_has_input(void);

@@ -17,6 +17,7 @@
  */
 #include "irq.h"
 #include "printf.h"
+#include "result.h"
 #include "virtio.h"
 
 static struct {
@@ -130,4 +131,41 @@ int blk_flush(void)
 	if (!virtio_has(blk.dev, VIRTIO_BLK_F_FLUSH))
 		return 0;
 	return blk_request(VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+}
+
+/**
+ * blk_badring() - the `badring` program: break our own ring, as a hostile
+ * guest would, and see what the device does about it.
+ *
+ * Descriptor 0 is made to point at itself and offered.  A device that
+ * followed it would loop forever; ours must refuse the chain and set
+ * DEVICE_NEEDS_RESET, which is what the virtio specification gives a
+ * device that finds the driver broken.  The harness checks the rest:
+ * that the launcher said why and the host stayed clean.
+ */
+void blk_badring(void)
+{
+	struct virtqueue *vq = &blk.vq;
+	u8 status;
+
+	if (!blk.dev) {
+		result_fail("virtio.badring", "no disk");
+		result_finish();
+	}
+	vq->desc[0] = (struct virtq_desc){
+		.addr = (u64)&blk.hdr, .len = sizeof(blk.hdr),
+		.flags = VIRTQ_DESC_F_NEXT, .next = 0,
+	};
+	vq->avail->ring[vq->avail_idx % vq->size] = 0;
+	asm volatile("" : : : "memory");	/* the entry, then the index */
+	vq->avail->idx = ++vq->avail_idx;
+	asm volatile("mfence" : : : "memory");
+	vq->dev->ops->notify(vq);
+	status = vq->dev->ops->get_status(vq->dev);
+	if (status & VIRTIO_STATUS_NEEDS_RESET)
+		result_pass("virtio.badring", "status %#x: needs reset", status);
+	else
+		result_fail("virtio.badring", "status %#x: the device took a "
+			    "looping chain", status);
+	result_finish();
 }

@@ -19,6 +19,7 @@
 #define VIRTIO_STATUS_DRIVER		2	/* and know how to drive it */
 #define VIRTIO_STATUS_DRIVER_OK		4	/* it is live */
 #define VIRTIO_STATUS_FEATURES_OK	8	/* features agreed */
+#define VIRTIO_STATUS_NEEDS_RESET	64	/* the device gave up on us */
 #define VIRTIO_STATUS_FAILED		128	/* we gave up on it */
 
 /* 6: feature bits of the ring and the transport, as bit numbers. */

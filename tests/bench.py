@@ -14,8 +14,10 @@ book/07-trap-and-emulate.md.
 import os
 import re
 import sys
+import tempfile
 
 import harness
+import test_native
 
 BENCH = re.compile(r"^BENCH (\S+) (\d+)", re.M)
 ICOUNT = {"QEMU_ARGS": "-icount shift=0", "SMP": "1"}
@@ -40,6 +42,16 @@ def main():
     for mode, env in (("tcg", {}), ("icount", ICOUNT)):
         runs["native", mode] = measure("bench-native-" + mode,
                                        ["native", iso], env)
+        # the disk: QEMU's virtio-blk on an 8 MiB file, as bench.sh's
+        with tempfile.TemporaryDirectory() as tmp:
+            image = os.path.join(tmp, "disk.img")
+            with open(image, "wb") as f:
+                f.truncate(8 << 20)
+            disk_env = dict(env, QEMU_ARGS=" ".join(
+                [env.get("QEMU_ARGS", "")] + test_native.disk_args(image)))
+            runs["native", mode].update(measure(
+                "bench-native-disk-" + mode,
+                ["native", test_native.device_iso("diskread")], disk_env))
         hosted = measure("bench-host-" + mode, host, env)
         runs["pv", mode] = {k: v for k, v in hosted.items()
                             if not k.startswith("trap.")}

@@ -11,6 +11,11 @@
 G=/guest/ligeiro-guest.elf
 ligeiro $G -- bench | grep '^BENCH'
 ligeiro --mode=trap $G -- bench | sed -n 's/^BENCH /BENCH trap./p'
+# Sequential 4 KiB reads from an 8 MiB disk, through the launcher's device.
+dd if=/dev/zero of=/tmp/big.img bs=1024 count=8192 2>/dev/null
+ligeiro --disk=/tmp/big.img $G -- diskread | grep '^BENCH'
+ligeiro --mode=trap --disk=/tmp/big.img $G -- diskread |
+	sed -n 's/^BENCH /BENCH trap./p'
 for n in 1000 100000; do
 	ligeiro $G -- nops=$n >/tmp/nops.out 2>&1
 	result bench.nullcall $? "n=$n"
