@@ -58,7 +58,7 @@ const struct virtio_driver virtio_rng_driver = {
  * @buf: kernel memory for them.
  * @len: at most this many.
  *
- * Return: how many the device gave (1..@len), or -1: no device, or it
+ * Return: how many the device gave (at least 1, at most @len), or -1: no device, or it
  * gave none.
  */
 s64 rng_read(void *buf, u32 len)
