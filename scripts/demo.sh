@@ -2,7 +2,8 @@
 #
 # Init has loaded ligeiro.ko.  Show that the device is there, that the
 # launcher and the module agree on the ABI, and run the guest image at
-# ring 1 with the exit counters afterwards (book/04-world-switch.md).
+# ring 1 with the exit counters afterwards (book/04-world-switch.md), its
+# native code by trap-and-emulate (book/07), and with a disk (book/08).
 echo
 echo "== /dev/ligeiro =="
 ls -l /dev/ligeiro
@@ -14,4 +15,10 @@ echo "(exit status $?)"
 echo "== ligeiro /guest/ligeiro-guest.elf -- tests   (the guest OS's suite, at ring 1 and 3) =="
 ligeiro /guest/ligeiro-guest.elf -- tests
 echo "(exit status $?)"
-echo
+echo "== ligeiro --mode=trap /guest/ligeiro-guest.elf -- tests   (the same suite, the native kernel trapping) =="
+ligeiro --mode=trap /guest/ligeiro-guest.elf -- tests
+echo "(exit status $?)"
+echo "== ligeiro --disk=/tmp/disk.img /guest/ligeiro-guest.elf -- disktest   (a virtio disk) =="
+dd if=/dev/zero of=/tmp/disk.img bs=1024 count=1024 2>/dev/null
+ligeiro --disk=/tmp/disk.img /guest/ligeiro-guest.elf -- disktest
+echo "(exit status $?)"
