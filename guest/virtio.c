@@ -296,10 +296,11 @@ void vq_kick(struct virtqueue *vq)
 void *vq_get(struct virtqueue *vq, u32 *len)
 {
 	volatile struct virtq_used_elem *elem;
-	u16 head, d;
+	u32 head;
+	u16 d;
 	void *token;
 
-	if (vq->last_used == vq->used->idx)
+	if (vq->dev->broken || vq->last_used == vq->used->idx)
 		return NULL;
 	virt_rmb();	/* the index, then the entry it published */
 	elem = &vq->used->ring[vq->last_used & (vq->size - 1)];
@@ -311,9 +312,11 @@ void *vq_get(struct virtqueue *vq, u32 *len)
 		*used_event(vq) = vq->last_used;
 		virt_mb();
 	}
+	/* A device that returns what we never gave it is not to be trusted. */
 	if (head >= vq->size || !vq->token[head]) {
-		printf("virtio: queue %u: device used bad head %u\n",
-		       vq->index, head);
+		printf("virtio: queue %u: device used bad head %u, giving up "
+		       "on it\n", vq->index, head);
+		vq->dev->broken = true;
 		return NULL;
 	}
 	for (d = head, vq->num_free++; vq->desc[d].flags & VIRTQ_DESC_F_NEXT;
@@ -327,14 +330,34 @@ void *vq_get(struct virtqueue *vq, u32 *len)
 }
 
 /**
+ * virtio_ack() - an interrupt handler's first step: acknowledge the
+ * device's interrupt, and notice a device that gave up on us.
+ *
+ * A device that finds our requests broken sets DEVICE_NEEDS_RESET and
+ * signals a configuration change; we stop using it rather than wait for
+ * answers that will not come.
+ */
+void virtio_ack(struct virtio_dev *dev)
+{
+	if (dev->ops->ack(dev) & VIRTIO_ISR_CONFIG &&
+	    dev->ops->get_status(dev) & VIRTIO_STATUS_NEEDS_RESET &&
+	    !dev->broken) {
+		say(dev, "device");
+		printf(": it needs a reset, giving up on it\n");
+		dev->broken = true;
+	}
+}
+
+/**
  * virtio_wait() - sleep until the interrupt handler sets *@done.
  * @dev: the device that will complete it.
  * @done: set by the handler.
  *
  * Called, like all kernel code, with interrupts off; they are off again
  * on return.  Every halt ends at the latest with the next timer tick, so
- * a device that never answers is noticed: it is marked broken and not
- * used again (its descriptors are still out).
+ * a device that never answers is noticed: it is reset, so that it can no
+ * longer write into buffers we will reuse, marked broken and not used
+ * again.
  *
  * Return: *@done.
  */
@@ -346,6 +369,7 @@ bool virtio_wait(struct virtio_dev *dev, volatile bool *done)
 		if (time_ns() - start > VIRTIO_TIMEOUT_NS) {
 			say(dev, "device");
 			printf(": no answer, giving up on it\n");
+			dev->ops->set_status(dev, 0);
 			dev->broken = true;
 			break;
 		}

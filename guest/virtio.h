@@ -154,6 +154,7 @@ int vq_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned int out,
 void vq_kick(struct virtqueue *vq);
 void *vq_get(struct virtqueue *vq, u32 *len);
 bool virtio_wait(struct virtio_dev *dev, volatile bool *done);
+void virtio_ack(struct virtio_dev *dev);
 
 /* The transports' probes. */
 void virtio_pci_probe(void);

@@ -34,7 +34,7 @@ static void blk_irq(void *arg)
 {
 	struct virtio_dev *dev = arg;
 
-	dev->ops->ack(dev);
+	virtio_ack(dev);
 	while (vq_get(&blk.vq, NULL))
 		blk.done = true;
 }

@@ -58,7 +58,7 @@ static void cons_irq(void *arg)
 	u32 len, i;
 	u8 *buf;
 
-	dev->ops->ack(dev);
+	virtio_ack(dev);
 	while ((buf = vq_get(&cons.rx, &len))) {
 		for (i = 0; i < len && i < RX_BUF_SIZE; i++) {
 			if (cons.in_head - cons.in_tail == INPUT_SIZE)

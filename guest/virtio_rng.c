@@ -24,7 +24,7 @@ static void rng_irq(void *arg)
 	struct virtio_dev *dev = arg;
 	u32 len;
 
-	dev->ops->ack(dev);
+	virtio_ack(dev);
 	while (vq_get(&rng.vq, &len)) {
 		rng.len = len;
 		rng.done = true;

@@ -114,6 +114,10 @@ struct virtq_used {
 #define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
 #define VIRTIO_MMIO_INTERRUPT_STATUS	0x060
 #define VIRTIO_MMIO_INTERRUPT_ACK	0x064
+
+/* Interrupt status bits, in either transport. */
+#define VIRTIO_ISR_QUEUE		1	/* a used ring moved */
+#define VIRTIO_ISR_CONFIG		2	/* configuration or status changed */
 #define VIRTIO_MMIO_STATUS		0x070
 #define VIRTIO_MMIO_QUEUE_DESC_LOW	0x080	/* each address: low, high */
 #define VIRTIO_MMIO_QUEUE_DRIVER_LOW	0x090

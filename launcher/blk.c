@@ -56,7 +56,7 @@ static int file_io(int fd, unsigned char *p, size_t len, uint64_t pos,
  * the writable ones before the status byte (IN).
  */
 static uint8_t transfer(struct blk *b, struct chain *c, uint64_t sector,
-			bool out, uint32_t *written)
+			bool out)
 {
 	size_t off = out ? sizeof(struct virtio_blk_req_hdr) : 0;
 	size_t len = out ? c->readable - off : c->writable - 1u;
@@ -67,6 +67,10 @@ static uint8_t transfer(struct blk *b, struct chain *c, uint64_t sector,
 
 	if (out && b->ro)
 		return VIRTIO_BLK_S_IOERR;	/* 5.2.6.2 */
+	/* The data must go the request's way: no readable IN data. */
+	if (out ? c->writable != 1 :
+	    c->readable != sizeof(struct virtio_blk_req_hdr))
+		return VIRTIO_BLK_S_IOERR;
 	/* Written so that neither sum nor product can overflow. */
 	if (len % VIRTIO_BLK_SECTOR_SIZE || sector > b->sectors ||
 	    len / VIRTIO_BLK_SECTOR_SIZE > b->sectors - sector)
@@ -85,26 +89,23 @@ static uint8_t transfer(struct blk *b, struct chain *c, uint64_t sector,
 		len -= n;
 		off = 0;
 	}
-	if (!out)
-		*written = c->writable - 1u;
 	return VIRTIO_BLK_S_OK;
 }
 
 static uint8_t request(struct blk *b, struct chain *c,
-		       const struct virtio_blk_req_hdr *h, uint32_t *written)
+		       const struct virtio_blk_req_hdr *h)
 {
 	static const char id[VIRTIO_BLK_ID_BYTES] = "ligeiro";
 
 	switch (h->type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_OUT:
-		return transfer(b, c, h->sector, h->type == VIRTIO_BLK_T_OUT,
-				written);
+		return transfer(b, c, h->sector, h->type == VIRTIO_BLK_T_OUT);
 	case VIRTIO_BLK_T_FLUSH:
 		return fsync(b->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_GET_ID:
-		*written = chain_write(c, 0, id, c->writable - 1u < sizeof(id) ?
-				       c->writable - 1u : sizeof(id));
+		chain_write(c, 0, id, c->writable - 1u < sizeof(id) ?
+			    c->writable - 1u : sizeof(id));
 		return VIRTIO_BLK_S_OK;
 	}
 	return VIRTIO_BLK_S_UNSUPP;
@@ -113,7 +114,6 @@ static uint8_t request(struct blk *b, struct chain *c,
 static void serve(struct virtio_dev *d, unsigned int q)
 {
 	struct virtio_blk_req_hdr h;
-	uint32_t written;
 	struct chain c;
 	uint8_t status;
 
@@ -124,10 +124,10 @@ static void serve(struct virtio_dev *d, unsigned int q)
 			return;
 		}
 		chain_read(&c, 0, &h, sizeof(h));
-		written = 0;
-		status = request(d->priv, &c, &h, &written);
+		status = request(d->priv, &c, &h);
 		chain_write(&c, c.writable - 1u, &status, 1);
-		vq_push(&d->q[q].vq, c.head, written + 1);
+		/* As QEMU: the writable part counts as written (2.7.8.2). */
+		vq_push(&d->q[q].vq, c.head, c.writable);
 	}
 }
 

@@ -19,6 +19,7 @@
  * (book/08-virtio.md).  Read rng.c next, then devices.c.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -47,6 +48,7 @@ static void *reader(void *arg)
 {
 	struct console *con = arg;
 	unsigned char buf[sizeof(con->pending)];
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
 	ssize_t n;
 	size_t room;
 
@@ -59,6 +61,11 @@ static void *reader(void *arg)
 		n = read(STDIN_FILENO, buf, room);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* A non-blocking stdin (one open file with stdout): wait. */
+		if (n < 0 && errno == EAGAIN) {
+			poll(&in, 1, -1);
+			continue;
+		}
 		if (n <= 0) {
 			if (n)
 				say("virtio-console: reading stdin: %s",
@@ -90,14 +97,17 @@ static void receive(struct virtio_dev *d, struct console *con)
 	pthread_mutex_unlock(&con->lock);
 }
 
+/* To stdout; once writing failed (and was reported), output is dropped. */
 static void transmit(struct virtio_dev *d)
 {
+	static bool broken;
 	struct chain c;
 	unsigned int i;
 
 	while (virtio_pop(d, VIRTIO_CONSOLE_TX, &c) > 0) {
-		for (i = 0; i < c.nr_readable; i++)
-			write_out(c.buf[i].p, c.buf[i].len, "virtio console");
+		for (i = 0; i < c.nr_readable && !broken; i++)
+			broken = write_out(c.buf[i].p, c.buf[i].len,
+					   "virtio console");
 		vq_push(&d->q[VIRTIO_CONSOLE_TX].vq, c.head, 0);
 	}
 }
@@ -137,7 +147,13 @@ void console_listen(struct virtio_dev *d)
 
 	cons.irq_fd = d->vm_fd;
 	cons.line = LIGEIRO_MMIO_IRQ + d->slot;
+	/*
+	 * Job control's signals stay: a launcher in the background that
+	 * reads the terminal is stopped, as any program would be.
+	 */
 	sigfillset(&all);
+	sigdelset(&all, SIGTTIN);
+	sigdelset(&all, SIGTTOU);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pthread_create(&t, NULL, reader, &cons))
 		say("virtio-console: no input: cannot start a thread");

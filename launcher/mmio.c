@@ -49,6 +49,7 @@ static void reset(struct virtio_dev *d)
 	d->status = d->isr = d->queue_sel = 0;
 	d->features_sel = d->driver_features_sel = 0;
 	d->driver_features = 0;
+	d->reported = false;	/* a new driver's faults are news again */
 	memset(d->q, 0, sizeof(d->q));
 }
 

@@ -540,14 +540,17 @@ static void blk_up(bool ro)
 
 /*
  * One request: header, @len bytes of data at the end of memory (readable
- * for OUT), status byte.  Return the status, or -1 if none came back.
+ * for OUT, unless @wrong_way), status byte.  Return the status, or -1 if
+ * none came back.
  */
-static int request(uint32_t type, uint64_t sector, uint32_t len)
+static int request_dir(uint32_t type, uint64_t sector, uint32_t len,
+		       bool wrong_way)
 {
 	struct virtio_blk_req_hdr *h = (void *)(mem.base + 0x3000);
 	unsigned char *status = mem.base + 0x3010;
 	uint16_t used_before = used()->idx;
-	uint16_t data_flags = type == VIRTIO_BLK_T_OUT ? 0 : VIRTQ_DESC_F_WRITE;
+	uint16_t data_flags = (type == VIRTIO_BLK_T_OUT) != wrong_way ?
+			      0 : VIRTQ_DESC_F_WRITE;
 
 	*h = (struct virtio_blk_req_hdr){ .type = type, .sector = sector };
 	*status = 0xff;
@@ -559,11 +562,16 @@ static int request(uint32_t type, uint64_t sector, uint32_t len)
 	if (used()->idx == used_before)
 		return -1;
 	EXPECT(used()->idx == (uint16_t)(used_before + 1), "two used");
+	/* The whole writable part counts as written, as QEMU's (2.7.8.2). */
 	EXPECT(used()->ring[used_before % QSIZE].len ==
-	       (*status == VIRTIO_BLK_S_OK && data_flags ? len + 1 : 1) ||
-	       type == VIRTIO_BLK_T_GET_ID, "used length %u",
+	       (data_flags ? len + 1 : 1), "used length %u",
 	       used()->ring[used_before % QSIZE].len);
 	return *status;
+}
+
+static int request(uint32_t type, uint64_t sector, uint32_t len)
+{
+	return request_dir(type, sector, len, false);
 }
 
 static void blk_read_write_flush(void)
@@ -613,6 +621,11 @@ static void blk_out_of_range(void)
 	       VIRTIO_BLK_S_IOERR, "read past the end");
 	EXPECT(request(VIRTIO_BLK_T_OUT, 0, SECTOR + 1) == VIRTIO_BLK_S_IOERR,
 	       "write of part of a sector");
+	/* data the wrong way: nothing to transfer is not success */
+	EXPECT(request_dir(VIRTIO_BLK_T_IN, 0, SECTOR, true) ==
+	       VIRTIO_BLK_S_IOERR, "a read whose data the device may not write");
+	EXPECT(request_dir(VIRTIO_BLK_T_OUT, 0, SECTOR, true) ==
+	       VIRTIO_BLK_S_IOERR, "a write whose data the device may not read");
 	for (i = 0; i < DISK_SECTORS; i++)
 		EXPECT(disk_is(i, 'A' + (int)i), "sector %u changed", i);
 	EXPECT(!(reg(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET),
