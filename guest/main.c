@@ -280,7 +280,7 @@ static void check_fpu(u64 n)
  * must kill us for each; if we are still here afterwards, that is a bug.
  */
 enum { HOSTILE_PRIV, HOSTILE_SWITCHER, HOSTILE_HCALL, HOSTILE_BADPTR,
-       HOSTILE_UPPER, HOSTILE_TABLE_OOR, HOSTILE_TABLE_UPPER,
+       HOSTILE_NMI, HOSTILE_UPPER, HOSTILE_TABLE_OOR, HOSTILE_TABLE_UPPER,
        HOSTILE_TABLE_LOOP, HOSTILE_HLT, HOSTILE_PAGING, HOSTILE_ACTS };
 #define HOSTILE_FIRST_NATIVE	HOSTILE_UPPER	/* from here: no hypercall */
 
@@ -295,7 +295,42 @@ static const char *const hostile_checks[HOSTILE_ACTS] = {
 	[HOSTILE_TABLE_LOOP]	= "hostile.table-loop",	/* points at itself */
 	[HOSTILE_HLT]		= "hostile.hlt",	/* cli; hlt */
 	[HOSTILE_PAGING]	= "hostile.paging",	/* clear CR0.PG */
+	[HOSTILE_NMI]		= "hostile.nmi",	/* forge the NMI note */
 };
+
+/*
+ * hostile=nmi: the Switcher's rw page, two pages after the GDT that sgdt
+ * shows us (without UMIP), starts with its note of an NMI that came
+ * during a switch.  Forge it before many exits: the host must not see a
+ * single NMI from it (book/04).  Not killed for it: the test looks at the
+ * host's log.
+ */
+#define HOSTILE_NMI_EXITS	1000
+#define SWITCHER_RW_AFTER_GDT	(2 * PAGE_SIZE)
+
+static void forge_nmi_notes(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) gdtr;
+	volatile u64 *note;
+	unsigned int i;
+
+	if (cpu_has_umip()) {
+		result_pass("hostile.nmi", "skipped: with UMIP sgdt faults");
+		result_finish();
+	}
+	asm volatile("sgdt %0" : "=m" (gdtr));
+	note = (volatile u64 *)(gdtr.base + SWITCHER_RW_AFTER_GDT);
+	for (i = 0; i < HOSTILE_NMI_EXITS; i++) {
+		*note = 1;
+		hcall(LIGEIRO_HCALL_NOP, 0, 0);
+	}
+	result_pass("hostile.nmi", "the note forged before %u exits",
+		    HOSTILE_NMI_EXITS);
+	result_finish();
+}
 
 /*
  * Page tables of our own for the table-* cases: the first GiB identity-
@@ -380,6 +415,8 @@ static void hostile(const char *what, u64 mem_size)
 		asm volatile("mov %%cr0, %%rax; btr $31, %%rax; mov %%rax, %%cr0"
 			     : : : "rax");
 		break;
+	case HOSTILE_NMI:
+		forge_nmi_notes();
 	}
 	result_fail(hostile_checks[i], "survived");
 	result_finish();

@@ -98,7 +98,7 @@ static void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
 }
 
 /* CPUID is allowed at every ring; this is the CPU model's answer. */
-static bool cpu_has_umip(void)
+bool cpu_has_umip(void)
 {
 	u32 a, b, c, d;
 

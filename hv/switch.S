@@ -125,13 +125,35 @@ SYM_INNER_LABEL(ligeiro_switch, SYM_L_GLOBAL)
 	popq	%rbx
 	popq	%rax
 	addq	$16, %rsp			/* vector and error code */
+	/*
+	 * An NMI on the way in left a note (ligeiro_nmi).  Leave at once, as
+	 * an NMI exit, rather than let the guest, which can write this page,
+	 * clear the note.  An NMI between this look and the iretq is sent
+	 * to the same exit by ligeiro_nmi.
+	 */
+	cmpq	$0, NMI_FROM_RIP(%rsp)
+SYM_INNER_LABEL(ligeiro_entry_looked, SYM_L_LOCAL)
+	jne	ligeiro_entry_nmi
+SYM_INNER_LABEL(ligeiro_entry_iret, SYM_L_LOCAL)
 	iretq
+SYM_INNER_LABEL(ligeiro_entry_nmi, SYM_L_LOCAL)
+	pushq	$0
+	pushq	$X86_TRAP_NMI_VECTOR
+	jmp	ligeiro_exit
 
 /*
  * The common way out.  On entry the stack holds the stub's vector and
  * error code above the CPU's frame; every guest register is still live.
  */
 SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
+	/*
+	 * The guest can write the rw page, so a note found there now may be
+	 * forged: drop it.  Notes from here on are the trip out's own.  (An
+	 * NMI in the two or three instructions of a stub before this line
+	 * is lost; the guest can no longer make Linux see NMIs that never
+	 * were, which is the worse failure.)
+	 */
+	movq	$0, NMI_FROM_VECTOR(%rsp)
 	pushq	%rax
 	pushq	%rbx
 	pushq	%rcx
@@ -204,7 +226,9 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
  * saved CS is not 0) it is an exit like any other; C replays it into
  * Linux.  From the Switcher itself, halfway through a switch, we cannot
  * leave: note it in the rw page (the stack is always in it while this IDT
- * is loaded) and return; C replays it after the next exit.
+ * is loaded) and return; C replays it after the exit.  On the way in the
+ * trip looks at the note before its iretq; caught after that look, we
+ * send the trip to the NMI exit ourselves.
  */
 SYM_INNER_LABEL(ligeiro_nmi, SYM_L_LOCAL)
 	testb	$3, 8(%rsp)
@@ -216,7 +240,16 @@ SYM_INNER_LABEL(ligeiro_nmi, SYM_L_LOCAL)
 	movq	%rsp, %rax
 	andq	$PAGE_MASK, %rax
 	movq	$1, RW_NMI_PENDING(%rax)
-	popq	%rax
+	/* Past the trip in's look at the note, before its iretq: go out. */
+	leaq	ligeiro_entry_looked(%rip), %rax
+	cmpq	%rax, 8(%rsp)
+	jb	2f
+	leaq	ligeiro_entry_iret(%rip), %rax
+	cmpq	%rax, 8(%rsp)
+	ja	2f
+	leaq	ligeiro_entry_nmi(%rip), %rax
+	movq	%rax, 8(%rsp)
+2:	popq	%rax
 	iretq
 
 /* Stub N sits at ligeiro_stubs + N * SWITCHER_STUB_SIZE, so C can find it. */

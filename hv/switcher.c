@@ -138,6 +138,8 @@ int switcher_init(void)
 	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.gs_base) != RW_GS_BASE);
 	BUILD_BUG_ON(offsetof(struct switcher_rw, regs) != RW_REGS);
 	BUILD_BUG_ON(sizeof(struct switcher_regs) != REGS_SIZE);
+	BUILD_BUG_ON(offsetof(struct switcher_regs, vector) != REGS_VECTOR);
+	BUILD_BUG_ON(offsetof(struct switcher_regs, rip) != REGS_RIP);
 	BUILD_BUG_ON(sizeof(struct switcher_rw) != PAGE_SIZE);
 	BUILD_BUG_ON(offsetof(struct switcher_host, kernel_gs_base) !=
 		     HOST_KGS_BASE);

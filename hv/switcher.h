@@ -34,6 +34,11 @@
 #define RW_GS_BASE	48
 #define REGS_SIZE	(22 * 8)
 #define RW_REGS		(PAGE_SIZE - REGS_SIZE)
+#define REGS_VECTOR	(15 * 8)	/* offsets in struct switcher_regs */
+#define REGS_RIP	(17 * 8)
+/* The NMI note, from %rsp where it points at regs.vector or regs.rip. */
+#define NMI_FROM_VECTOR	(RW_NMI_PENDING - RW_REGS - REGS_VECTOR)
+#define NMI_FROM_RIP	(RW_NMI_PENDING - RW_REGS - REGS_RIP)
 
 /* struct switcher_host, the host-only page that follows the rw page */
 #define HOST_RSP	0

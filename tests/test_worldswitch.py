@@ -21,7 +21,7 @@ CHECKS = [
     "ws.hostile_table-upper", "ws.hostile_table-upper_reason",
     "ws.hostile_table-loop", "ws.hostile_table-loop_reason",
     "ws.hostile_hlt", "ws.hostile_hlt_reason",
-    "ws.hostile_paging", "ws.hostile_paging_reason",
+    "ws.hostile_paging", "ws.hostile_paging_reason", "ws.hostile_nmi",
     "ws.spinning", "ws.host_responsive", "ws.sigkill",
     "ws.two_guests", "ws.two_guests_ran", "ws.migrated", "ws.fpu",
     "ws.cycles", "ws.no_leak_pins", "ws.no_leak", "ws.unload",

@@ -56,6 +56,14 @@ hostile table-loop "guest page tables loop"
 # and a native kernel's instructions, which a pv kernel must not use
 hostile hlt "general protection fault"
 hostile paging "general protection fault"
+# A guest that forges the Switcher's note of an NMI before 1000 exits
+# (it can find it without UMIP): Linux must not see one NMI (book/04).
+ligeiro $G -- hostile=nmi >/tmp/nmi.out 2>&1
+st=$?
+grep 'hostile.nmi' /tmp/nmi.out
+unknown=$(dmesg | grep -c 'NMI received for unknown reason')
+check ws.hostile_nmi "status $st, $unknown unknown NMIs in the log" -- \
+	sh -c "test $st = 0 && test $unknown = 0 && grep -q 'RESULT hostile.nmi PASS' /tmp/nmi.out"
 
 # 5. SIGKILL ends a guest spinning with interrupts virtually off, fast,
 #    and a host task on the same CPU keeps running meanwhile.
