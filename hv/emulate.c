@@ -31,6 +31,8 @@
 			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | \
 			 X86_CR4_DE | X86_CR4_TSD | X86_CR4_MCE | X86_CR4_PCE)
 #define SYSTEM_DESC_SIZE	16	/* a TSS descriptor, in long mode */
+#define EMUL_AGAIN		2	/* execute(): leave rip, run it again */
+#define OPCODE_HLT		0xf4
 #define DESC_TYPE_TSS		9	/* 64-bit TSS, available */
 #define DESC_TSS_BUSY		2	/* the type's busy bit */
 
@@ -152,6 +154,9 @@ static int write_cr(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		if (!(value & X86_CR4_PAE))
 			return vm_kill(vm, exit, "mov to %%cr4 (0x%llx) would leave long mode: not supported",
 				       value);
+		/* Changing how pages are mapped flushes the whole TLB. */
+		if ((value ^ cpu->cr4) & (X86_CR4_PGE | X86_CR4_PSE))
+			shadow_invalidate(vm, LIGEIRO_BATCH_ALL);
 		cpu->cr4 = value;
 		return 0;
 	case 8:
@@ -270,6 +275,25 @@ static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
 	return 0;
 }
 
+/*
+ * Is the instruction after @in a hlt?  (Not mapped: then it is not.)
+ * Return 0 with *@hlt set, or 1 if the guest's tables got it killed.
+ */
+static int next_is_hlt(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		       const struct decoded_insn *in, bool *hlt)
+{
+	u64 vector = vm->regs.vector, error = vm->regs.error, cr2 = vm->cr2;
+	u8 byte = 0;
+	int err = guest_copy(vm, exit, vm->regs.rip + in->len, &byte, 1,
+			     GUEST_READ);
+
+	vm->regs.vector = vector;
+	vm->regs.error = error;
+	vm->cr2 = cr2;
+	*hlt = !err && byte == OPCODE_HLT;
+	return err > 0;
+}
+
 /* Carry out @in; the instruction pointer has not moved yet. */
 static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   const struct decoded_insn *in)
@@ -285,15 +309,27 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		irq_set_enabled(vm, false);
 		return 0;
 	case INSN_STI:
-		cpu->sti_shadow = !irq_enabled(vm);
+		/*
+		 * The CPU holds interrupts back for one instruction after an
+		 * sti, which makes `sti; hlt` sleep without missing one.  We
+		 * keep that shadow only where it matters, before a hlt (which
+		 * traps, so the shadow cannot outlive it): elsewhere a waiting
+		 * interrupt could otherwise miss its chance until a cli.
+		 */
+		if (next_is_hlt(vm, exit, in, &cpu->sti_shadow))
+			return 1;
+		cpu->sti_shadow &= !irq_enabled(vm);
 		irq_set_enabled(vm, true);
 		return 0;
 	case INSN_HLT:
 		if (!irq_enabled(vm))
 			return vm_kill(vm, exit, "hlt with interrupts disabled at rip 0x%llx: the guest would sleep forever",
 				       r->rip);
-		irq_halt(vm);
-		return 0;
+		if (irq_halt(vm))
+			return 0;
+		/* A signal, no interrupt: sleep again on the next run. */
+		cpu->sti_shadow = true;
+		return EMUL_AGAIN;
 	case INSN_MOV_FROM_CR:
 		if (read_cr(cpu, in->reg, &value))
 			return irq_raise(vm, exit, X86_TRAP_UD, 0);
@@ -359,23 +395,23 @@ static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	unsigned int how = (r->cs & 3) == 3 ? GUEST_USER : GUEST_READ;
 	unsigned int avail = min_t(u64, INSN_MAX_LEN,
 				   PAGE_SIZE - offset_in_page(r->rip));
-	u64 vector = r->vector, error = r->error;
+	u64 vector = r->vector, error = r->error, cr2 = vm->cr2;
 	u8 code[INSN_MAX_LEN];
 	int err;
 
 	err = guest_copy(vm, exit, r->rip, code, avail, how);
-	if (!err && avail < INSN_MAX_LEN) {
+	/* Only an instruction that goes on past the page needs the next. */
+	if (!err && decode_insn(code, avail, in) && avail < INSN_MAX_LEN) {
 		err = guest_copy(vm, exit, r->rip + avail, code + avail,
 				 INSN_MAX_LEN - avail, how);
 		if (!err)
 			avail = INSN_MAX_LEN;
-		else if (err < 0)
-			err = 0;
 	}
 	if (err > 0)
 		return 1;
-	r->vector = vector;	/* guest_copy() may have changed them */
+	r->vector = vector;	/* guest_copy() may have changed these */
 	r->error = error;
+	vm->cr2 = cr2;
 	return err || decode_insn(code, avail, in) ? -1 : 0;
 }
 
@@ -397,16 +433,25 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 
 	if (err)
 		return err;
-	if (((r->cs & 3) == 3 && !umip_insn(in.op)) ||
+	/* Ring 3 may use the UMIP ones, unless the guest turned UMIP on. */
+	if (((r->cs & 3) == 3 &&
+	     (!umip_insn(in.op) || vm->cpu.cr4 & X86_CR4_UMIP)) ||
 	    in.op == INSN_MOV_LOAD || in.op == INSN_MOV_STORE)
 		return -1;
 	vm->stats.emulated[emul_kind[in.op]]++;
-	/* Output waiting when the guest sleeps or ends: show it first. */
+	/*
+	 * Output waiting when the guest sleeps or ends: show it first, and
+	 * run the instruction again, still in sti's shadow if it was.
+	 */
 	if ((in.op == INSN_HLT || (in.op == INSN_OUT &&
 	     (in.port_dx ? (u16)r->rdx : in.port) == LIGEIRO_DEBUG_EXIT_PORT)) &&
-	    pc_flush(vm, exit))
-		return 1;	/* and run the instruction again */
+	    pc_flush(vm, exit)) {
+		vm->cpu.sti_shadow = in.op == INSN_HLT;
+		return 1;
+	}
 	err = execute(vm, exit, &in);
+	if (err == EMUL_AGAIN)
+		return 0;
 	/* A fault moved rip to the guest's handler; else step over. */
 	if (err >= 0 && r->rip == rip)
 		r->rip += in.len;
@@ -471,10 +516,11 @@ int emulate_mmio(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa)
 	struct switcher_regs *r = &vm->regs;
 	struct decoded_insn in;
 	int err = fetch_insn(vm, exit, &in);
-	bool write = in.op == INSN_MOV_STORE;
+	bool write;
 
 	if (err > 0)
 		return 1;
+	write = !err && in.op == INSN_MOV_STORE;
 	if (err || (in.op != INSN_MOV_LOAD && !write) ||
 	    operand_addr(vm, &in) != vm->cr2)
 		return vm_kill(vm, exit, "device register 0x%llx touched by an instruction at 0x%llx that is not a plain mov",

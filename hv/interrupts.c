@@ -39,6 +39,7 @@
 #define GATE_TYPE_INTERRUPT	0xe
 #define NR_PENDING		BITS_PER_LONG
 #define GP_ERROR_IDT		2	/* a #GP's error code names a gate */
+#define INT_INSN_LEN		2	/* int $n: 0xcd, n */
 
 /**
  * irq_line() - interrupt line @line of the guest goes up: the timer's
@@ -117,10 +118,12 @@ static bool irq_waiting(struct ligeiro_vm *vm)
 /**
  * irq_halt() - HCALL_HALT, or trap mode's hlt: sleep until an interrupt
  * is waiting or a signal is pending.
+ *
+ * Return: true if an interrupt is waiting, false if a signal woke us.
  */
-void irq_halt(struct ligeiro_vm *vm)
+bool irq_halt(struct ligeiro_vm *vm)
 {
-	wait_event_interruptible(vm->wq, irq_waiting(vm));
+	return !wait_event_interruptible(vm->wq, irq_waiting(vm));
 }
 
 /** irq_load_idt() - HCALL_LOAD_IDT: the guest's IDT is at @gpa. */
@@ -188,13 +191,16 @@ static int kernel_stack(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
  * Return: 0, or 1 with @exit filled in when the guest cannot take it.
  */
 static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
-		   u64 vector)
+		   u64 vector, bool external)
 {
 	struct switcher_regs *r = &vm->regs;
 	gate_desc *g = (gate_desc *)vm_page_ptr(vm, vm->idt_gpa) + vector;
 	u64 frame[6], sp = r->rsp, handler = gate_offset(g), flags;
 	int n = 0, i, err;
 
+	if (!vm->idt_gpa)
+		return vm_kill(vm, exit, "vector %llu, before the guest loaded an IDT",
+			       vector);
 	if (!g->bits.p || handler >= LOWER_HALF_END)
 		return vm_kill(vm, exit, "no usable handler for vector %llu in the guest's IDT",
 			       vector);
@@ -204,7 +210,7 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	if (irq_enabled(vm))
 		flags |= X86_EFLAGS_IF;
 	/* Built upside down: frame[0] ends at the lowest address. */
-	if (has_error_code(vector))
+	if (!external && has_error_code(vector))	/* an IRQ has none */
 		frame[n++] = r->error;
 	frame[n++] = r->rip;
 	frame[n++] = r->cs;
@@ -246,7 +252,7 @@ int irq_reflect(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 			WRITE_ONCE(sh->cr2, vm->cr2);
 	}
 	vm->stats.reflected++;
-	return deliver(vm, exit, vm->regs.vector);
+	return deliver(vm, exit, vm->regs.vector, false);
 }
 
 /** irq_raise() - give the guest exception @vector, as if it had taken it. */
@@ -272,9 +278,11 @@ int irq_soft(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector)
 	if (!vm->idt_gpa)
 		return vm_kill(vm, exit, "int $0x%llx before the guest loaded an IDT",
 			       vector);
-	if ((vm->regs.cs & 3) == 3 && g->bits.dpl != 3)
+	if ((vm->regs.cs & 3) == 3 && g->bits.dpl != 3) {
+		vm->regs.rip -= INT_INSN_LEN;	/* a fault: at the int */
 		return irq_raise(vm, exit, X86_TRAP_GP, vector << 3 | GP_ERROR_IDT);
-	return deliver(vm, exit, vector);
+	}
+	return deliver(vm, exit, vector, false);
 }
 
 /**
@@ -306,7 +314,7 @@ int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	}
 	if (vector >= 0) {
 		vm->stats.injected++;
-		if (deliver(vm, exit, vector))
+		if (deliver(vm, exit, vector, true))
 			return 1;
 	}
 	if (sh)

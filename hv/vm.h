@@ -218,7 +218,7 @@ bool irq_enabled(struct ligeiro_vm *vm);
 void irq_set_enabled(struct ligeiro_vm *vm, bool on);
 void irq_set_timer(struct ligeiro_vm *vm, u64 ns);
 void irq_line(struct ligeiro_vm *vm, unsigned int line);
-void irq_halt(struct ligeiro_vm *vm);
+bool irq_halt(struct ligeiro_vm *vm);
 
 /* switcher.c */
 int switcher_init(void);
