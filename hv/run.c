@@ -215,8 +215,18 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 			break;
 		}
 		cond_resched();
-		if (irq_deliver(vm, exit))
+		/*
+		 * From the last look at what is pending to the guest, host
+		 * interrupts wait: a line raised meanwhile (its kick, or this
+		 * CPU's own timer) then interrupts the guest at once, instead
+		 * of waiting for its next exit.  switcher_run() turns them
+		 * back on.
+		 */
+		local_irq_disable();
+		if (irq_deliver(vm, exit)) {
+			local_irq_enable();
 			break;
+		}
 
 		vm->stats.entries++;
 		switcher_run(vm);

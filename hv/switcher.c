@@ -323,9 +323,10 @@ static void replay(struct switcher_host *host, struct switcher_rw *rw,
  * switcher_run() - run the guest until its next exit.
  * @vm: the guest; its registers go in from @vm->regs and come back there.
  *
- * Interrupts are off from before we look at which CPU we are on until
- * Linux has had back every interrupt that arrived meanwhile, so neither
- * preemption nor migration can split a switch in two.
+ * Called with interrupts off (run.c turns them off before its last look
+ * at what is pending); they stay off until Linux has had back every
+ * interrupt that arrived meanwhile, so neither preemption nor migration
+ * can split a switch in two.
  */
 void switcher_run(struct ligeiro_vm *vm)
 {
@@ -335,7 +336,7 @@ void switcher_run(struct ligeiro_vm *vm)
 	u64 efer, sysenter_cs;
 	int cpu;
 
-	local_irq_disable();
+	lockdep_assert_irqs_disabled();
 	/* The guest's FPU state is in the thread's FPU (run.c): load it. */
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
