@@ -30,7 +30,6 @@
 #define CR4_ALLOWED	(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | \
 			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | \
 			 X86_CR4_DE | X86_CR4_TSD | X86_CR4_MCE | X86_CR4_PCE)
-#define SYSTEM_DESC_SIZE	16	/* a TSS descriptor, in long mode */
 #define EMUL_AGAIN		2	/* execute(): leave rip, run it again */
 #define OPCODE_HLT		0xf4
 #define DESC_TYPE_TSS		9	/* 64-bit TSS, available */
