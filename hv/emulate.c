@@ -275,20 +275,35 @@ static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
 }
 
 /*
+ * Read guest memory for our own sake (the instruction, what follows it),
+ * with the rights of the guest's ring.  A fault here is nobody's, so the
+ * registers that describe faults stay as they were.  Return: as
+ * guest_copy().
+ */
+static int peek(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+		void *buf, unsigned int len)
+{
+	struct switcher_regs *r = &vm->regs;
+	u64 vector = r->vector, error = r->error, cr2 = vm->cr2;
+	int err = guest_copy(vm, exit, va, buf, len,
+			     (r->cs & 3) == 3 ? GUEST_USER : GUEST_READ);
+
+	r->vector = vector;
+	r->error = error;
+	vm->cr2 = cr2;
+	return err;
+}
+
+/*
  * Is the instruction after @in a hlt?  (Not mapped: then it is not.)
  * Return 0 with *@hlt set, or 1 if the guest's tables got it killed.
  */
 static int next_is_hlt(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		       const struct decoded_insn *in, bool *hlt)
 {
-	u64 vector = vm->regs.vector, error = vm->regs.error, cr2 = vm->cr2;
 	u8 byte = 0;
-	int err = guest_copy(vm, exit, vm->regs.rip + in->len, &byte, 1,
-			     GUEST_READ);
+	int err = peek(vm, exit, vm->regs.rip + in->len, &byte, 1);
 
-	vm->regs.vector = vector;
-	vm->regs.error = error;
-	vm->cr2 = cr2;
 	*hlt = !err && byte == OPCODE_HLT;
 	return err > 0;
 }
@@ -390,28 +405,23 @@ static bool umip_insn(enum insn_op op)
 static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		      struct decoded_insn *in)
 {
-	struct switcher_regs *r = &vm->regs;
-	unsigned int how = (r->cs & 3) == 3 ? GUEST_USER : GUEST_READ;
+	u64 rip = vm->regs.rip;
 	unsigned int avail = min_t(u64, INSN_MAX_LEN,
-				   PAGE_SIZE - offset_in_page(r->rip));
-	u64 vector = r->vector, error = r->error, cr2 = vm->cr2;
+				   PAGE_SIZE - offset_in_page(rip));
 	u8 code[INSN_MAX_LEN];
-	int err;
+	int err = peek(vm, exit, rip, code, avail);
 
-	err = guest_copy(vm, exit, r->rip, code, avail, how);
+	if (err)
+		return err > 0 ? 1 : -1;
+	if (!decode_insn(code, avail, in))
+		return 0;
 	/* Only an instruction that goes on past the page needs the next. */
-	if (!err && decode_insn(code, avail, in) && avail < INSN_MAX_LEN) {
-		err = guest_copy(vm, exit, r->rip + avail, code + avail,
-				 INSN_MAX_LEN - avail, how);
-		if (!err)
-			avail = INSN_MAX_LEN;
-	}
-	if (err > 0)
-		return 1;
-	r->vector = vector;	/* guest_copy() may have changed these */
-	r->error = error;
-	vm->cr2 = cr2;
-	return err || decode_insn(code, avail, in) ? -1 : 0;
+	if (avail == INSN_MAX_LEN)
+		return -1;
+	err = peek(vm, exit, rip + avail, code + avail, INSN_MAX_LEN - avail);
+	if (err)
+		return err > 0 ? 1 : -1;
+	return decode_insn(code, INSN_MAX_LEN, in) ? -1 : 0;
 }
 
 /**
