@@ -147,60 +147,49 @@ def assert_reaches_device(proc):
         assert lines[0].startswith("ligeiro: ") and str(DEVICE) in lines[0]
 
 
-# The unit test of the ELF checker.
+def unit_cases(binary, prefix, counted=True):
+    """Run a C unit test; every case must PASS, none may run twice, and
+    (when it is @counted) the count it prints at the end must match the
+    cases that reported, so none can stop running unnoticed.  Returns
+    their names."""
+    proc = subprocess.run([str(need(binary))], capture_output=True,
+                          text=True, timeout=60)
+    results = re.findall(r"^%s %s\.(\S+) (PASS|FAIL)(.*)$"
+                         % (abi.RESULT_TAG, prefix), proc.stdout, re.M)
+    names = [name for name, _, _ in results]
+    failed = ["%s:%s" % (name, why) for name, verdict, why in results
+              if verdict != "PASS"]
+    assert not failed, proc.stdout
+    assert len(names) == len(set(names)), "a case ran twice: %s" % names
+    total = re.search(r"^# %s: (\d+) cases, 0 failed$" % prefix,
+                      proc.stdout, re.M)
+    assert not counted or (total and int(total.group(1)) == len(names)), \
+        proc.stdout
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return set(names)
+
+
+# The unit test of the ELF checker: exactly its known cases.
 
 def test_unit_elf_all_cases_pass():
-    proc = subprocess.run([str(need(TEST_ELF))], capture_output=True,
-                          text=True, timeout=60)
-    results = re.findall(r"^%s elf\.(\S+) (PASS|FAIL)(.*)$"
-                         % abi.RESULT_TAG, proc.stdout, re.M)
-    names = [name for name, _, _ in results]
-    failed = ["%s:%s" % (name, why) for name, verdict, why in results
-              if verdict != "PASS"]
-    assert not failed, proc.stdout
-    assert len(names) == len(set(names)), "a case ran twice: %s" % names
-    assert set(names) == ELF_CASES, (
-        "missing %s, unexpected %s" % (sorted(ELF_CASES - set(names)),
-                                      sorted(set(names) - ELF_CASES)))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    names = unit_cases(TEST_ELF, "elf", counted=False)
+    assert names == ELF_CASES, (
+        "missing %s, unexpected %s" % (sorted(ELF_CASES - names),
+                                      sorted(names - ELF_CASES)))
 
 
-# The unit test of hv/decode.c, the trap-and-emulate decoder.  Its cases
-# are a table in the C file; the count it prints at the end must match the
-# cases that reported, so none can stop running unnoticed.
+# The unit test of hv/decode.c, the trap-and-emulate decoder; its cases
+# are a table in the C file, and it prints their count.
 
 def test_unit_decode_all_cases_pass():
-    proc = subprocess.run([str(need(TEST_DECODE))], capture_output=True,
-                          text=True, timeout=60)
-    results = re.findall(r"^%s decode\.(\S+) (PASS|FAIL)(.*)$"
-                         % abi.RESULT_TAG, proc.stdout, re.M)
-    names = [name for name, _, _ in results]
-    failed = ["%s:%s" % (name, why) for name, verdict, why in results
-              if verdict != "PASS"]
-    assert not failed, proc.stdout
-    assert len(names) == len(set(names)), "a case ran twice: %s" % names
-    total = re.search(r"^# decode: (\d+) cases, 0 failed$", proc.stdout,
-                      re.M)
-    assert total and int(total.group(1)) == len(names), proc.stdout
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert unit_cases(TEST_DECODE, "decode")
 
 
 # The unit test of launcher/vq.c, mmio.c and blk.c: hostile virtqueues and
-# block requests.  Like test_decode, its count must match what reported.
+# block requests; it prints their count too.
 
 def test_unit_vq_all_cases_pass():
-    proc = subprocess.run([str(need(TEST_VQ))], capture_output=True,
-                          text=True, timeout=60)
-    results = re.findall(r"^%s vq\.(\S+) (PASS|FAIL)(.*)$"
-                         % abi.RESULT_TAG, proc.stdout, re.M)
-    names = [name for name, _, _ in results]
-    failed = ["%s:%s" % (name, why) for name, verdict, why in results
-              if verdict != "PASS"]
-    assert not failed, proc.stdout
-    assert len(names) == len(set(names)), "a case ran twice: %s" % names
-    total = re.search(r"^# vq: (\d+) cases, 0 failed$", proc.stdout, re.M)
-    assert total and int(total.group(1)) == len(names), proc.stdout
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert unit_cases(TEST_VQ, "vq")
 
 
 # The command line.  The guest path never exists: usage errors come first.
