@@ -13,8 +13,7 @@
  * The trip in (ligeiro_switch, called from C with interrupts off):
  *   push the callee-saved registers, and save %rsp in the host page;
  *   hide the host's CR3 in MSR_KERNEL_GS_BASE, which ring 1 cannot read;
- *   move %rsp into the rw page, where it stays while the guest's IDT is
- *     loaded (see ligeiro_nmi for why);
+ *   move %rsp into the rw page, where the guest's registers wait;
  *   load the guest's IDT first (an NMI must never meet Linux's IDT with
  *     our GDT: Linux's NMI entry may look up its per-CPU base in a GDT
  *     entry ours lacks), then its GDT and TR, then CR4 (PGE, SMEP, SMAP,
@@ -22,8 +21,8 @@
  *   load the guest's segments and registers from the rw page; iretq.
  *
  * The trip out: any interrupt or exception in the guest goes through the
- * guest IDT to a stub here, at ring 0, on the stack TSS.RSP0 names: the
- * top of the rw page.  The CPU has pushed ss, rsp, rflags, cs, rip; the
+ * guest IDT to a stub here, at ring 0, on the stack the TSS names (IST
+ * slot SWITCHER_IST_EXIT, the same as RSP0): the top of the rw page.  The CPU has pushed ss, rsp, rflags, cs, rip; the
  * stub pushes an error code and the vector; ligeiro_exit pushes the rest,
  * which completes a struct switcher_regs.  Then it undoes the trip in,
  * in reverse, and returns to ligeiro_switch's caller.  C code finishes the
@@ -222,34 +221,54 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	jmp	ligeiro_switch_return
 
 /*
- * An NMI while the guest's IDT is loaded.  From the guest (RPL of the
- * saved CS is not 0) it is an exit like any other; C replays it into
- * Linux.  From the Switcher itself, halfway through a switch, we cannot
- * leave: note it in the rw page (the stack is always in it while this IDT
- * is loaded) and return; C replays it after the exit.  On the way in the
- * trip looks at the note before its iretq; caught after that look, we
- * send the trip to the NMI exit ourselves.
+ * An NMI while the guest's IDT is loaded.  Its gate keeps the stack it
+ * finds (an NMI can hit the Switcher halfway through a switch, and a
+ * fresh stack would land on the frame being built), so this CPU's rw
+ * page is found from the IDT, which sits just before it, not from %rsp.
+ * From the guest (RPL of the saved CS is not 0) it is an exit like any
+ * other: its frame moves to where every exit's frame is, and C replays
+ * the NMI into Linux.  (The CPU switched to RSP0 for it, the top of the
+ * rw page; unless it believed it was at ring 0 already, as QEMU's TCG
+ * does after a ring-1 guest loads a null %ss: then the frame is on the
+ * guest's stack, book/04 "A known stack".)  From the Switcher itself we
+ * cannot leave: note it in the rw page and return; C replays it after
+ * the exit.  On the way in the trip looks at the note before its iretq;
+ * caught after that look, we send the trip to the NMI exit ourselves.
  */
 SYM_INNER_LABEL(ligeiro_nmi, SYM_L_LOCAL)
-	testb	$3, 8(%rsp)
+	pushq	%rax
+	pushq	%rbx
+	subq	$16, %rsp
+	sidt	6(%rsp)				/* the base lands at 8(%rsp) */
+	movq	8(%rsp), %rax
+	addq	$16, %rsp
+	addq	$PAGE_SIZE, %rax		/* the rw page */
+	/* 0(%rsp) rbx, 8 rax, then the CPU's frame: 16 rip, 24 cs ... 48 ss */
+	testb	$3, 24(%rsp)
 	jz	1f
+	.irp	word, 0, 1, 2, 3, 4
+	movq	16 + 8 * \word(%rsp), %rbx
+	movq	%rbx, RW_REGS + REGS_RIP + 8 * \word(%rax)
+	.endr
+	popq	%rbx
+	popq	RW_REGS(%rax)			/* rax, kept in the r15 slot */
+	leaq	RW_REGS + REGS_RIP(%rax), %rsp
+	movq	RW_REGS(%rax), %rax
 	pushq	$0
 	pushq	$X86_TRAP_NMI_VECTOR
 	jmp	ligeiro_exit
-1:	pushq	%rax
-	movq	%rsp, %rax
-	andq	$PAGE_MASK, %rax
-	movq	$1, RW_NMI_PENDING(%rax)
+1:	movq	$1, RW_NMI_PENDING(%rax)
 	/* Past the trip in's look at the note, before its iretq: go out. */
-	leaq	ligeiro_entry_looked(%rip), %rax
-	cmpq	%rax, 8(%rsp)
+	leaq	ligeiro_entry_looked(%rip), %rbx
+	cmpq	%rbx, 16(%rsp)
 	jb	2f
-	leaq	ligeiro_entry_iret(%rip), %rax
-	cmpq	%rax, 8(%rsp)
+	leaq	ligeiro_entry_iret(%rip), %rbx
+	cmpq	%rbx, 16(%rsp)
 	ja	2f
-	leaq	ligeiro_entry_nmi(%rip), %rax
-	movq	%rax, 8(%rsp)
-2:	popq	%rax
+	leaq	ligeiro_entry_nmi(%rip), %rbx
+	movq	%rbx, 16(%rsp)
+2:	popq	%rbx
+	popq	%rax
 	iretq
 
 /* Stub N sits at ligeiro_stubs + N * SWITCHER_STUB_SIZE, so C can find it. */

@@ -22,10 +22,12 @@
 
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/idtentry.h>
 #include <asm/mce.h>
+#include <asm/pkru.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
@@ -50,9 +52,12 @@ static_assert(LIGEIRO_SYSCALL_VECTOR == IA32_SYSCALL_VECTOR);
 #define MAP_RW		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
 			 _PAGE_DIRTY | _PAGE_NX)
 
-/* CR4 bits that must be off while the guest runs (book chapter 4). */
+/*
+ * CR4 bits that must be off while the guest runs (book chapter 4); PCE
+ * too, or rdpmc would read the host's performance counters from ring 3.
+ */
 #define GUEST_CR4_OFF	(X86_CR4_PGE | X86_CR4_SMEP | X86_CR4_SMAP | \
-			 X86_CR4_PKE)
+			 X86_CR4_PKE | X86_CR4_PCE)
 
 static struct page **pages;
 static unsigned int npages;
@@ -97,6 +102,7 @@ static void setup_gdt(struct switcher_gdt *g, struct switcher_rw *rw, int cpu)
 	 * our TSS in TR: give it the host's IST stacks.
 	 */
 	memcpy(g->tss.ist, host_tss->ist, sizeof(g->tss.ist));
+	g->tss.ist[SWITCHER_IST_EXIT - 1] = g->tss.sp0;
 	/* An I/O bitmap offset past the limit: every in/out faults. */
 	g->tss.io_bitmap_base = sizeof(g->tss);
 }
@@ -113,8 +119,14 @@ static void stub_gate(gate_desc *g, int v)
 	 */
 	int dpl = v == LIGEIRO_HCALL_VECTOR ? 1 :
 		  v == X86_TRAP_BP || v == X86_TRAP_OF ? 3 : 0;
+	/*
+	 * An NMI or a machine check may also hit the Switcher itself, where
+	 * a fresh stack would land on the frame being built: those two keep
+	 * the stack they find (ligeiro_nmi copes with either).
+	 */
+	int ist = v == X86_TRAP_NMI || v == X86_TRAP_MC ? 0 : SWITCHER_IST_EXIT;
 
-	pack_gate(g, GATE_INTERRUPT, stub, dpl, 0, __KERNEL_CS);
+	pack_gate(g, GATE_INTERRUPT, stub, dpl, ist, __KERNEL_CS);
 }
 
 static void setup_idt(gate_desc *idt)
@@ -150,6 +162,8 @@ int switcher_init(void)
 	BUILD_BUG_ON(sizeof(struct switcher_gdt) > PAGE_SIZE);
 	BUILD_BUG_ON(IDT_ENTRIES * sizeof(gate_desc) != PAGE_SIZE);
 	BUILD_BUG_ON(LIGEIRO_HCALL_VECTOR >= FIRST_EXTERNAL_VECTOR);
+	BUILD_BUG_ON(IST_INDEX_VC + 1 >= SWITCHER_IST_EXIT);	/* Linux's last */
+	BUILD_BUG_ON(SLOT_RW != SLOT_IDT + 1);	/* ligeiro_nmi counts on it */
 
 	npages = nr_cpu_ids * SLOT_PAGES;
 	pages = kcalloc(npages, sizeof(*pages), GFP_KERNEL);
@@ -215,19 +229,20 @@ unsigned long switcher_guest_addr(void)
  */
 int switcher_map(u64 *root)
 {
-	unsigned long va;
+	unsigned long va, tables = 0;	/* as many for every root */
 	int cpu, err, which;
 
 	for (va = (unsigned long)ligeiro_switcher_start;
 	     va < (unsigned long)ligeiro_switcher_end; va += PAGE_SIZE) {
 		err = pt_map(root, va, page_to_pfn(vmalloc_to_page((void *)va)),
-			     MAP_TEXT);
+			     MAP_TEXT, &tables);
 		if (err)
 			return err;
 	}
 	for_each_possible_cpu(cpu) {
 		for (which = SLOT_GDT; which <= SLOT_RW; which++)
-			if (!pt_entry(root, (unsigned long)slot(cpu, which), true))
+			if (!pt_entry(root, (unsigned long)slot(cpu, which),
+				      &tables))
 				return -ENOMEM;
 	}
 	return 0;
@@ -249,8 +264,8 @@ static void switcher_map_cpu(struct shadow_root *r, int cpu)
 	for (which = SLOT_GDT; which <= SLOT_RW; which++) {
 		if (r->cpu >= 0)
 			*pt_entry(r->pml4, (unsigned long)slot(r->cpu, which),
-				  false) = 0;
-		*pt_entry(r->pml4, (unsigned long)slot(cpu, which), false) =
+				  NULL) = 0;
+		*pt_entry(r->pml4, (unsigned long)slot(cpu, which), NULL) =
 			((u64)slot_pfn(cpu, which) << PAGE_SHIFT) | prot[which];
 	}
 	r->cpu = cpu;
@@ -334,6 +349,8 @@ void switcher_run(struct ligeiro_vm *vm)
 	struct switcher_rw *rw;
 	struct switcher_host *host;
 	u64 efer, sysenter_cs;
+	bool host_breakpoints;
+	u32 host_pkru;
 	int cpu;
 
 	lockdep_assert_irqs_disabled();
@@ -358,9 +375,30 @@ void switcher_run(struct ligeiro_vm *vm)
 	wrmsrl(MSR_EFER, efer & ~EFER_SCE);
 	rdmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
 	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	/*
+	 * The host's hardware breakpoints (perf, gdb) are for the host: one
+	 * on the Switcher would fire on its own exit path, one on a user
+	 * address on the guest's own use of that address.  KVM does the same.
+	 */
+	host_breakpoints = hw_breakpoint_active();
+	if (host_breakpoints)
+		set_debugreg(0, 7);
+	/*
+	 * PKRU is user state that the kernel does not switch with the rest
+	 * of the FPU: whatever the guest leaves in it (xrstor can load it at
+	 * any ring) would guard the launcher's own memory.  Keep the two.
+	 */
+	host_pkru = read_pkru();
+	write_pkru(vm->pkru);
 
 	ligeiro_switch(rw);
 
+	vm->pkru = read_pkru();
+	write_pkru(host_pkru);
+	if (host_breakpoints)
+		hw_breakpoint_restore();
+	else if (host->regs->vector == X86_TRAP_DB)
+		set_debugreg(DR6_RESERVED, 6);	/* the guest's #DB, not ours */
 	wrmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
 	wrmsrl(MSR_EFER, efer);
 	force_reload_TR();

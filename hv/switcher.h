@@ -64,6 +64,16 @@
 /* Every IDT vector has a 16-byte stub; the IDT points at stub N. */
 #define SWITCHER_STUB_SIZE	16
 
+/*
+ * The interrupt-stack-table slot of every exit gate but the NMI's and the
+ * machine check's: its stack is the top of the rw page, exactly where
+ * TSS.RSP0 points.  With it the CPU switches to our stack even when it
+ * believes it is already at ring 0, so the exit path never depends on
+ * what the guest left in %ss and %rsp (book/04, "A known stack").  Linux
+ * uses slots 1 to 5; this one is free in its TSS and ours.
+ */
+#define SWITCHER_IST_EXIT	7
+
 #ifndef __ASSEMBLY__
 #include <linux/types.h>
 #include <asm/desc_defs.h>
