@@ -40,12 +40,13 @@ u64 *pt_alloc(void)
  * pt_entry() - find the last-level entry that maps @va under @root.
  * @root: the PML4.
  * @va: a virtual address.
- * @alloc: create missing intermediate tables (may sleep) or give up.
+ * @tables: where to count the intermediate tables created on the way
+ *	(may sleep); NULL to create none and give up at a missing one.
  *
  * Return: a pointer to the entry, or NULL if a table is missing and
- * @alloc is false, or if allocation failed.
+ * @tables is NULL, or if allocation failed.
  */
-u64 *pt_entry(u64 *root, unsigned long va, bool alloc)
+u64 *pt_entry(u64 *root, unsigned long va, unsigned long *tables)
 {
 	u64 *table = root;
 	int level;
@@ -56,11 +57,12 @@ u64 *pt_entry(u64 *root, unsigned long va, bool alloc)
 		if (!(*e & _PAGE_PRESENT)) {
 			u64 *next;
 
-			if (!alloc)
+			if (!tables)
 				return NULL;
 			next = pt_alloc();
 			if (!next)
 				return NULL;
+			(*tables)++;
 			*e = __pa(next) | PT_TABLE_FLAGS;
 		}
 		table = __va(*e & PTE_PFN_MASK);
@@ -68,10 +70,16 @@ u64 *pt_entry(u64 *root, unsigned long va, bool alloc)
 	return &table[PT_INDEX(va, 1)];
 }
 
-/** pt_map() - map the page frame @pfn at @va with @flags; 0 or -ENOMEM. */
-int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags)
+/**
+ * pt_map() - map the page frame @pfn at @va with @flags.
+ * @tables: counts the tables created, as for pt_entry().
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags,
+	   unsigned long *tables)
 {
-	u64 *e = pt_entry(root, va, true);
+	u64 *e = pt_entry(root, va, tables);
 
 	if (!e)
 		return -ENOMEM;
@@ -79,31 +87,40 @@ int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags)
 	return 0;
 }
 
-/* Free the tables below @table (at @level); leaves are not ours to free. */
-static void pt_free_level(u64 *table, int level)
+/* Free @table (at @level) and the tables below it, which it returns the
+ * number of; leaves are not ours to free. */
+static unsigned long pt_free_level(u64 *table, int level)
 {
+	unsigned long n = 1;
 	int i;
 
 	if (level > 1) {
 		for (i = 0; i < PT_ENTRIES; i++)
 			if (table[i] & _PAGE_PRESENT)
-				pt_free_level(__va(table[i] & PTE_PFN_MASK),
-					      level - 1);
+				n += pt_free_level(__va(table[i] & PTE_PFN_MASK),
+						   level - 1);
 	}
 	free_page((unsigned long)table);
+	return n;
 }
 
-/** pt_free_lower() - free the lower half's tables: forget the guest's. */
-void pt_free_lower(u64 *root)
+/**
+ * pt_free_lower() - free the lower half's tables: forget the guest's.
+ *
+ * Return: how many tables were freed.
+ */
+unsigned long pt_free_lower(u64 *root)
 {
+	unsigned long n = 0;
 	int i;
 
 	for (i = 0; i < PT_ENTRIES / 2; i++) {
 		if (root[i] & _PAGE_PRESENT)
-			pt_free_level(__va(root[i] & PTE_PFN_MASK),
-				      PT_LEVELS - 1);
+			n += pt_free_level(__va(root[i] & PTE_PFN_MASK),
+					   PT_LEVELS - 1);
 		root[i] = 0;
 	}
+	return n;
 }
 
 /** pt_free() - free every table of the tree rooted at @root. */

@@ -113,6 +113,27 @@ static int walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 	return 0;
 }
 
+/* Free the lower half of root @r: its shadow, but not the Switcher. */
+static void root_forget(struct ligeiro_vm *vm, struct shadow_root *r)
+{
+	vm->shadow_tables -= pt_free_lower(r->pml4);
+}
+
+/*
+ * The guest has made us hold as many tables as it may (vm.h): forget
+ * every address space's shadow.  Nothing is lost but time: the next
+ * faults rebuild what the guest really uses.
+ */
+static void shadow_recycle(struct ligeiro_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < SHADOW_ROOTS; i++)
+		if (vm->roots[i].pml4)
+			root_forget(vm, &vm->roots[i]);
+	vm->stats.shadow_recycles++;
+}
+
 /* Write the shadow entry for @va from walk @w; 0 or 1 (out of memory). */
 static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		      u64 va, struct walk *w, bool dirty)
@@ -127,10 +148,14 @@ static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		pte |= _PAGE_USER;
 	if (w->nx)
 		pte |= _PAGE_NX;
-	e = pt_entry(vm->cur->pml4, va, true);
+	if (vm->shadow_tables >= vm->shadow_tables_max)
+		shadow_recycle(vm);
+	e = pt_entry(vm->cur->pml4, va, &vm->shadow_tables);
 	if (!e)
 		return vm_kill(vm, exit, "out of memory for shadow page tables");
 	*e = pte;	/* never _PAGE_GLOBAL, protection key 0 */
+	vm->stats.shadow_tables_peak = max_t(u64, vm->stats.shadow_tables_peak,
+					     vm->shadow_tables);
 	return 0;
 }
 
@@ -278,12 +303,12 @@ void shadow_invalidate(struct ligeiro_vm *vm, u64 va)
 		if (!vm->roots[i].pml4)
 			continue;
 		if (va == LIGEIRO_BATCH_ALL) {
-			pt_free_lower(vm->roots[i].pml4);
+			root_forget(vm, &vm->roots[i]);
 			continue;
 		}
 		if (va >= LOWER_HALF_END)
 			continue;
-		e = pt_entry(vm->roots[i].pml4, va, false);
+		e = pt_entry(vm->roots[i].pml4, va, NULL);
 		if (e)
 			*e = 0;
 	}
@@ -310,7 +335,7 @@ void shadow_drain(struct ligeiro_vm *vm)
 }
 
 /* Make @r an empty root for @gcr3, allocating it the first time. */
-static int root_reset(struct shadow_root *r, u64 gcr3)
+static int root_reset(struct ligeiro_vm *vm, struct shadow_root *r, u64 gcr3)
 {
 	if (!r->pml4) {
 		r->pml4 = pt_alloc();
@@ -318,7 +343,7 @@ static int root_reset(struct shadow_root *r, u64 gcr3)
 			return -ENOMEM;
 		r->cpu = -1;
 	}
-	pt_free_lower(r->pml4);
+	root_forget(vm, r);
 	r->gcr3 = gcr3;
 	return 0;
 }
@@ -346,7 +371,7 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 	for (i = 0; i < SHADOW_ROOTS; i++) {
 		r = &vm->roots[i];
 		if (r->pml4 && r->gcr3 == gcr3 && fresh) {
-			pt_free_lower(r->pml4);
+			root_forget(vm, r);
 			goto found;
 		}
 		if (r->pml4 && r->gcr3 == gcr3) {
@@ -367,7 +392,7 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 			return vm_kill(vm, exit, "guest page tables at 0x%llx map the upper half (entry %d), which belongs to the hypervisor",
 				       gcr3, i);
 	r = victim;
-	if (root_reset(r, gcr3))
+	if (root_reset(vm, r, gcr3))
 		return vm_kill(vm, exit, "out of memory for shadow page tables");
 found:
 	r->used = ++vm->loads;
@@ -380,7 +405,9 @@ int shadow_init(struct ligeiro_vm *vm)
 {
 	struct shadow_root *r = &vm->roots[0];
 
-	if (root_reset(r, SHADOW_IDENTITY))
+	vm->shadow_tables_max = SHADOW_TABLES_MIN +
+				vm->npages / SHADOW_PAGES_PER_TABLE;
+	if (root_reset(vm, r, SHADOW_IDENTITY))
 		return -ENOMEM;
 	vm->cur = r;
 	return 0;

@@ -25,6 +25,15 @@
 
 /* How many address spaces keep their shadow tables (lguest's pgdirs). */
 #define SHADOW_ROOTS	4
+/*
+ * The most shadow tables a guest may make us hold below its roots: a
+ * few, plus one per 32 pages of its memory (3%, where KVM allows 2%).
+ * Its own tables can be tiny and still name millions of ours (every
+ * entry of one table pointing at the same next table), so past the
+ * bound we free them all and let faults build what is in use again.
+ */
+#define SHADOW_TABLES_MIN	64
+#define SHADOW_PAGES_PER_TABLE	32
 #define LOWER_HALF_END	(1ULL << 47)	/* the guest's half ends here */
 /* The guest-CR3 key of the root we build at creation, before the guest
  * has page tables of its own: guest memory identity-mapped. */
@@ -104,6 +113,8 @@ struct virt_pc {
  * @roots: the cache of shadow roots; @cur is the one in use.
  * @cur: the current address space.
  * @loads: a clock for @roots' @used.
+ * @shadow_tables: how many tables the lower halves of @roots hold now;
+ *	@shadow_tables_max: the bound (SHADOW_TABLES_MIN...).
  * @regs: the guest's registers while it is not running.
  * @segs: its data segments and FS/GS bases.
  * @cr2: the faulting address of the last page fault exit.
@@ -119,6 +130,7 @@ struct virt_pc {
  * @wq: where HCALL_HALT sleeps.
  * @task: the vCPU thread while it is in LIGEIRO_RUN, else NULL.
  * @fpu: the guest's FPU/SSE state, apart from the launcher's own.
+ * @pkru: the guest's PKRU, which @fpu does not hold (switcher.c).
  * @stats: the counters of LIGEIRO_GET_STATS.
  * @cpu: trap mode's virtual CPU; @pc: its devices.
  * @ready: set (with release) once created: LIGEIRO_IRQ takes no lock.
@@ -135,6 +147,7 @@ struct ligeiro_vm {
 	struct shadow_root roots[SHADOW_ROOTS];
 	struct shadow_root *cur;
 	u64 loads;
+	unsigned long shadow_tables, shadow_tables_max;
 	struct switcher_regs regs;
 	struct switcher_segs segs;
 	u64 cr2;
@@ -147,6 +160,7 @@ struct ligeiro_vm {
 	wait_queue_head_t wq;
 	struct task_struct *task;
 	struct fpu_guest fpu;
+	u32 pkru;
 	struct ligeiro_stats stats;
 	struct virt_cpu cpu;
 	struct virt_pc pc;
@@ -180,9 +194,10 @@ void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa);
 
 /* paging.c */
 u64 *pt_alloc(void);
-u64 *pt_entry(u64 *root, unsigned long va, bool alloc);
-int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags);
-void pt_free_lower(u64 *root);
+u64 *pt_entry(u64 *root, unsigned long va, unsigned long *tables);
+int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags,
+	   unsigned long *tables);
+unsigned long pt_free_lower(u64 *root);
 void pt_free(u64 *root);
 
 /* shadow.c */

@@ -28,7 +28,7 @@
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	5
+#define LIGEIRO_ABI_VERSION	6
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -304,6 +304,10 @@ struct ligeiro_boot {
  * @cr3_hits: of those, how many found their shadow root in the cache.
  * @batched: page-table updates drained from the batch.
  * @emulated: trap mode's emulated instructions by kind (LIGEIRO_EMUL_*).
+ * @shadow_tables_peak: the most shadow page tables held at once (their
+ *	number is bounded in proportion to guest memory).
+ * @shadow_recycles: how often that bound made the hypervisor drop every
+ *	shadow table and start again.
  */
 #ifndef __ASSEMBLER__
 struct ligeiro_stats {
@@ -317,6 +321,8 @@ struct ligeiro_stats {
 	__u64 cr3_hits;
 	__u64 batched;
 	__u64 emulated[LIGEIRO_EMUL_COUNT];
+	__u64 shadow_tables_peak;
+	__u64 shadow_recycles;
 };
 #endif
 #define LIGEIRO_GET_STATS	_IOR(LIGEIRO_IOCTL_TYPE, 0x03, struct ligeiro_stats)
