@@ -100,8 +100,9 @@ static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
  * A fault of the guest's.  A paravirtual kernel never executes a
  * privileged instruction, so a #GP at ring 1 is a bug and fatal; in trap
  * mode it is how the guest asks, and emulate.c answers.  The upper half
- * is ours.  Anything else goes to the guest's handler once it has one,
- * as it would on real hardware.
+ * is ours: the guest kernel dies for touching it, a process of the guest
+ * only faults.  Anything else goes to the guest's handler once it has
+ * one, as it would on real hardware.
  */
 static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
@@ -128,8 +129,16 @@ static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	if (!vm->idt_gpa || (r->cs & 3) == 0 || r->vector == X86_TRAP_DF ||
 	    (r->vector == X86_TRAP_GP && (r->cs & 3) == 1 &&
 	     vm->mode == LIGEIRO_MODE_PV) ||
-	    (r->vector == X86_TRAP_PF && vm->cr2 >= LOWER_HALF_END))
+	    (r->vector == X86_TRAP_PF && vm->cr2 >= LOWER_HALF_END &&
+	     (r->cs & 3) != 3))
 		return guest_fault(vm, exit);
+	/*
+	 * A process that reaches into the upper half gets what hardware
+	 * would give it on the guest's own tables, which map nothing there:
+	 * a not-present fault for its kernel, which ends the process alone.
+	 */
+	if (r->vector == X86_TRAP_PF && vm->cr2 >= LOWER_HALF_END)
+		r->error &= ~(X86_PF_PROT | X86_PF_RSVD | X86_PF_PK);
 	return irq_reflect(vm, exit);
 }
 

@@ -41,10 +41,23 @@ static int check_create(const struct ligeiro_create *c)
 	return 0;
 }
 
+/*
+ * Pinning takes the memory now, all of it, so a guest larger than what
+ * the host has free would bring the OOM killer onto the caller (or onto
+ * some innocent process).  Refuse it instead, keeping an eighth of the
+ * host's memory for the host.
+ */
+static bool memory_free_for(unsigned long npages)
+{
+	return npages + totalram_pages() / 8 <= si_mem_available();
+}
+
 static int pin_memory(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 {
 	long pinned;
 
+	if (!memory_free_for(c->mem_size >> PAGE_SHIFT))
+		return -ENOMEM;
 	vm->npages = c->mem_size >> PAGE_SHIFT;
 	vm->pages = kvcalloc(vm->npages, sizeof(*vm->pages), GFP_KERNEL_ACCOUNT);
 	if (!vm->pages)
@@ -67,7 +80,8 @@ static int pin_memory(struct ligeiro_vm *vm, const struct ligeiro_create *c)
  * @c: the launcher's request, already copied in.
  *
  * Return: 0, -EINVAL for a bad request, -EFAULT if the memory range is
- * not the caller's, -ENOMEM.  On failure nothing is left behind.
+ * not the caller's, -ENOMEM (also when the host has not that much memory
+ * free).  On failure nothing is left behind.
  */
 int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 {
