@@ -22,6 +22,7 @@
  * device exits in book/08-virtio.md; read hv/main.c next for the module's
  * side of each ioctl, and devices.c for the launcher's devices.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -137,9 +138,11 @@ static int print_stats(int fd)
 		       LIGEIRO_HCALL_COUNT);
 	fprintf(stderr, STATS "shadow_faults %llu\n" STATS "reflected %llu\n"
 		STATS "injected %llu\n" STATS "cr3_loads %llu\n"
-		STATS "cr3_hits %llu\n" STATS "batched %llu\n",
+		STATS "cr3_hits %llu\n" STATS "batched %llu\n"
+		STATS "shadow_tables_peak %llu\n" STATS "shadow_recycles %llu\n",
 		st.shadow_faults, st.reflected, st.injected, st.cr3_loads,
-		st.cr3_hits, st.batched);
+		st.cr3_hits, st.batched, st.shadow_tables_peak,
+		st.shadow_recycles);
 	print_counters("emul", emul_names, st.emulated, LIGEIRO_EMUL_COUNT);
 	devices_print_stats();
 	return 0;
@@ -230,6 +233,54 @@ static int mmio(struct ligeiro_exit *ex)
 }
 
 /*
+ * The launcher's own FPU control state.  The guest runs on this thread,
+ * with FPU state of its own that the module keeps apart (book/04, "Whose
+ * state is it"); we check that promise after every run, because PKRU
+ * guards our memory and MXCSR and the x87 control word decide how our
+ * arithmetic rounds and traps.
+ */
+struct own_state {
+	uint32_t pkru, mxcsr;
+	uint16_t fcw;
+};
+
+static bool have_pkru(void)
+{
+	unsigned int a, b, c, d;
+
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & bit_OSPKE);
+}
+
+static void own_state(struct own_state *s)
+{
+	static int pkru = -1;
+	unsigned int edx;
+
+	if (pkru < 0)
+		pkru = have_pkru();
+	s->pkru = 0;
+	if (pkru)
+		asm volatile("rdpkru" : "=a" (s->pkru), "=d" (edx) : "c" (0));
+	asm volatile("stmxcsr %0" : "=m" (s->mxcsr));
+	asm volatile("fnstcw %0" : "=m" (s->fcw));
+}
+
+/* 0, or -1 with a message if a run left us other state than @before. */
+static int own_state_kept(const struct own_state *before)
+{
+	struct own_state now;
+
+	own_state(&now);
+	if (now.pkru == before->pkru && now.mxcsr == before->mxcsr &&
+	    now.fcw == before->fcw)
+		return 0;
+	say("the guest changed the launcher's own FPU state (PKRU %#x -> %#x, MXCSR %#x -> %#x, x87 control %#x -> %#x): ligeiro.ko must keep it apart",
+	    before->pkru, now.pkru, before->mxcsr, now.mxcsr, before->fcw,
+	    now.fcw);
+	return -1;
+}
+
+/*
  * Call LIGEIRO_RUN until the guest is gone, and return the exit status.
  * *ended says whether the guest itself ended (shut down or was killed),
  * rather than the launcher giving up on it.
@@ -239,11 +290,17 @@ static int mmio(struct ligeiro_exit *ex)
 static int serve(int fd, const struct ligeiro_create *create, bool *ended)
 {
 	struct ligeiro_exit ex = { 0 };
+	struct own_state mine;
+	int ret;
 
+	own_state(&mine);
 	for (;;) {
 		/* Input that came meanwhile (console.c): at every exit. */
 		devices_poll();
-		if (ioctl(fd, LIGEIRO_RUN, &ex) < 0) {
+		ret = ioctl(fd, LIGEIRO_RUN, &ex);
+		if (own_state_kept(&mine))
+			return LIGEIRO_EXIT_INTERNAL;
+		if (ret < 0) {
 			/*
 			 * A signal we survive, and the VM is still usable.
 			 * The fatal ones never come back here.
@@ -299,7 +356,10 @@ int run_guest(const struct ligeiro_create *create, bool stats)
 	 * is asked for like any other, and only a refusal is explained.
 	 */
 	if (ioctl(fd, LIGEIRO_CREATE_VM, create) < 0) {
-		if (errno == EINVAL && create->mode == LIGEIRO_MODE_TRAP)
+		if (errno == ENOMEM)
+			say("LIGEIRO_CREATE_VM: the host has not %lluM of memory free for the guest (--mem)",
+			    create->mem_size >> 20);
+		else if (errno == EINVAL && create->mode == LIGEIRO_MODE_TRAP)
 			say("trap mode is not supported by this ligeiro.ko (LIGEIRO_CREATE_VM: %s)",
 			    strerror(errno));
 		else
