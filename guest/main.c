@@ -37,6 +37,7 @@
  */
 #include "abi.h"
 #include "hcall.h"
+#include "hostile.h"
 #include "layout.h"
 #include "lib.h"
 #include "mmap.h"
@@ -137,9 +138,6 @@ void guest_main(u32 magic, u64 info_addr)
 
 #define PV_NOPS		100
 #define PV_MEM_MAX	(1UL << 47)	/* the identity map's lower half */
-#define HCALL_UNKNOWN	0x7fff
-/* The host's direct map of all its memory (Linux, without KASLR). */
-#define HOST_DIRECT_MAP	0xffff888000000000UL
 
 static u64 read_rflags(void)
 {
@@ -159,7 +157,8 @@ static void check_pv_init(s64 err)
 		result_fail("pv.init", "switcher_addr=%#lx is not in the "
 			    "upper half", addr);
 	else
-		result_pass("pv.init", "switcher=%#lx", addr);
+		result_pass("pv.init", "switcher=%#lx shared=%#lx", addr,
+			    (u64)pv_shared);
 }
 
 /* The virtual flag follows irq_disable/enable; the real one stays on. */
@@ -275,89 +274,6 @@ static void check_fpu(u64 n)
 		result_pass("pv.fpu", "xmm0=%#lx kept over %lu calls", n, i);
 }
 
-/*
- * hostile=<what>: what a guest must not get away with.  The hypervisor
- * must kill us for each; if we are still here afterwards, that is a bug.
- */
-enum { HOSTILE_PRIV, HOSTILE_SWITCHER, HOSTILE_HCALL, HOSTILE_BADPTR,
-       HOSTILE_NMI, HOSTILE_UPPER, HOSTILE_TABLE_OOR, HOSTILE_TABLE_UPPER,
-       HOSTILE_TABLE_LOOP, HOSTILE_HLT, HOSTILE_PAGING, HOSTILE_ACTS };
-#define HOSTILE_FIRST_NATIVE	HOSTILE_UPPER	/* from here: no hypercall */
-
-static const char *const hostile_checks[HOSTILE_ACTS] = {
-	[HOSTILE_PRIV]		= "hostile.priv",	/* mov from %cr3 */
-	[HOSTILE_SWITCHER]	= "hostile.switcher",	/* read-only page */
-	[HOSTILE_UPPER]		= "hostile.upper",	/* host memory */
-	[HOSTILE_HCALL]		= "hostile.hcall",	/* no such call */
-	[HOSTILE_BADPTR]	= "hostile.badptr",	/* text past RAM */
-	[HOSTILE_TABLE_OOR]	= "hostile.table-oor",	/* maps past RAM */
-	[HOSTILE_TABLE_UPPER]	= "hostile.table-upper", /* maps upper half */
-	[HOSTILE_TABLE_LOOP]	= "hostile.table-loop",	/* points at itself */
-	[HOSTILE_HLT]		= "hostile.hlt",	/* cli; hlt */
-	[HOSTILE_PAGING]	= "hostile.paging",	/* clear CR0.PG */
-	[HOSTILE_NMI]		= "hostile.nmi",	/* forge the NMI note */
-};
-
-/*
- * hostile=nmi: the Switcher's rw page, two pages after the GDT that sgdt
- * shows us (without UMIP), starts with its note of an NMI that came
- * during a switch.  Forge it before many exits: the host must not see a
- * single NMI from it (book/04).  Not killed for it: the test looks at the
- * host's log.
- */
-#define HOSTILE_NMI_EXITS	1000
-#define SWITCHER_RW_AFTER_GDT	(2 * PAGE_SIZE)
-
-static void forge_nmi_notes(void)
-{
-	struct {
-		u16 limit;
-		u64 base;
-	} __attribute__((packed)) gdtr;
-	volatile u64 *note;
-	unsigned int i;
-
-	if (cpu_has_umip()) {
-		result_pass("hostile.nmi", "skipped: with UMIP sgdt faults");
-		result_finish();
-	}
-	asm volatile("sgdt %0" : "=m" (gdtr));
-	note = (volatile u64 *)(gdtr.base + SWITCHER_RW_AFTER_GDT);
-	for (i = 0; i < HOSTILE_NMI_EXITS; i++) {
-		*note = 1;
-		hcall(LIGEIRO_HCALL_NOP, 0, 0);
-	}
-	result_pass("hostile.nmi", "the note forged before %u exits",
-		    HOSTILE_NMI_EXITS);
-	result_finish();
-}
-
-/*
- * Page tables of our own for the table-* cases: the first GiB identity-
- * mapped with 2 MiB pages (so this code keeps running once they are
- * loaded; beyond guest memory they point nowhere, which table-oor then
- * touches), plus one hostile entry.  Returns the PML4 to load.
- */
-static u64 hostile_pml4[512] __attribute__((aligned(PAGE_SIZE)));
-static u64 hostile_pdpt[512] __attribute__((aligned(PAGE_SIZE)));
-static u64 hostile_pd[512] __attribute__((aligned(PAGE_SIZE)));
-
-#define HOSTILE_VA	0x0000008000000000UL	/* PML4 slot 1 */
-
-static u64 hostile_tables(unsigned int what)
-{
-	unsigned int i;
-
-	for (i = 0; i < 512; i++)
-		hostile_pd[i] = ((u64)i << 21) | PTE_P | PTE_W | PTE_PS;
-	hostile_pdpt[0] = (u64)hostile_pd | PTE_P | PTE_W;
-	hostile_pml4[0] = (u64)hostile_pdpt | PTE_P | PTE_W;
-	if (what == HOSTILE_TABLE_UPPER)
-		hostile_pml4[256] = (u64)hostile_pdpt | PTE_P | PTE_W;
-	if (what == HOSTILE_TABLE_LOOP)
-		hostile_pml4[1] = (u64)hostile_pml4 | PTE_P | PTE_W;
-	return (u64)hostile_pml4;
-}
 
 /* If word is key (ending in '=') and a value, the value, else NULL. */
 static const char *param(const char *word, const char *key)
@@ -366,60 +282,6 @@ static const char *param(const char *word, const char *key)
 		if (*word++ != *key++)
 			return NULL;
 	return word;
-}
-
-/* Returns only if what is not one of hostile_checks[]. */
-static void hostile(const char *what, u64 mem_size)
-{
-	unsigned int i;
-
-	for (i = 0; i < HOSTILE_ACTS; i++)
-		if (streq(what, hostile_checks[i] + sizeof("hostile.") - 1))
-			break;
-	if (i == HOSTILE_ACTS)
-		return;
-	if (guest_mode == GUEST_TRAP && i < HOSTILE_FIRST_NATIVE) {
-		printf("hostile=%s makes hypercalls: not in trap mode\n", what);
-		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
-	}
-	printf("hostile: %s\n", what);
-	switch (i) {
-	case HOSTILE_PRIV:
-		asm volatile("mov %%cr3, %%rax" : : : "rax");
-		break;
-	case HOSTILE_SWITCHER:
-		*(volatile u64 *)pv_shared->switcher_addr = 0;
-		break;
-	case HOSTILE_UPPER:
-		asm volatile("jmp *%0" : : "r" (HOST_DIRECT_MAP));
-		break;
-	case HOSTILE_HCALL:
-		hcall(HCALL_UNKNOWN, 0, 0);
-		break;
-	case HOSTILE_BADPTR:
-		hcall(LIGEIRO_HCALL_CONSOLE, mem_size, 1);
-		break;
-	case HOSTILE_TABLE_OOR:
-	case HOSTILE_TABLE_LOOP:
-		pv_ops.load_cr3(hostile_tables(i));
-		*(volatile u64 *)(i == HOSTILE_TABLE_OOR ?
-				  (1UL << 30) - PAGE_SIZE : HOSTILE_VA) = 0;
-		break;
-	case HOSTILE_TABLE_UPPER:
-		pv_ops.load_cr3(hostile_tables(i));
-		break;
-	case HOSTILE_HLT:
-		asm volatile("cli; hlt");
-		break;
-	case HOSTILE_PAGING:
-		asm volatile("mov %%cr0, %%rax; btr $31, %%rax; mov %%rax, %%cr0"
-			     : : : "rax");
-		break;
-	case HOSTILE_NMI:
-		forge_nmi_notes();
-	}
-	result_fail(hostile_checks[i], "survived");
-	result_finish();
 }
 
 /*

@@ -13,7 +13,7 @@
 #include "ulib.h"
 
 enum role { SUITE, CHILD_EXIT, CHILD_PID, CHILD_YIELD, CHILD_BUSY,
-	    CHILD_KREAD, CHILD_UNMAPPED, CHILD_PRIV, CHILD_TOUCH };
+	    CHILD_KREAD, CHILD_UNMAPPED, CHILD_UPPER, CHILD_PRIV, CHILD_TOUCH };
 
 #define EXIT_CODE	42
 #define YIELDS		100
@@ -23,6 +23,9 @@ enum role { SUITE, CHILD_EXIT, CHILD_PID, CHILD_YIELD, CHILD_BUSY,
 #define SBRK_PAGES	16
 #define KERNEL_ADDR	0x100000	/* the kernel's image: mapped, ring 0 */
 #define UNMAPPED_ADDR	(USER_BASE + 4 * USER_HEAP_MAX)	/* no heap, no stack */
+/* The first upper-half address: never ours, and under ligeiro the
+ * hypervisor's; still only a page fault for the process that reads it. */
+#define UPPER_ADDR	0xffff800000000000UL
 
 static u64 clock_ns(void)
 {
@@ -75,6 +78,8 @@ static int child(long role)
 		return *(volatile u8 *)KERNEL_ADDR;
 	case CHILD_UNMAPPED:
 		return *(volatile u8 *)UNMAPPED_ADDR;
+	case CHILD_UPPER:
+		return *(volatile u8 *)UPPER_ADDR;
 	case CHILD_PRIV:
 		asm volatile("cli");
 		return 0;
@@ -196,6 +201,7 @@ int main(long arg)
 	test_sbrk();
 	test_killed("vm.kernel_read", CHILD_KREAD, T_PF, "reading the kernel");
 	test_killed("vm.unmapped", CHILD_UNMAPPED, T_PF, "an unmapped address");
+	test_killed("vm.upper", CHILD_UPPER, T_PF, "the upper half");
 	test_killed("proc.privileged", CHILD_PRIV, T_GP, "cli at ring 3");
 	test_noleak();
 	printf("tests: %d checks failed\n", check_failures());
