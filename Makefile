@@ -32,7 +32,7 @@ ISO := $(BUILD)/guest/ligeiro-guest.iso
 INITRD := $(BUILD)/host/initramfs.cpio.gz
 VMLINUZ := $(BUILD)/host/vmlinuz
 UNIT := $(BUILD)/unit/test_elf $(BUILD)/unit/test_decode $(BUILD)/unit/test_vq
-HOSTTOOLS := $(BUILD)/host/abi_probe
+HOSTTOOLS := $(BUILD)/host/abi_probe $(BUILD)/host/hwbp
 
 all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)
 
@@ -94,7 +94,7 @@ $(KERNEL)/vmlinuz:
 	@[ -n "$(KVER)" ] || { echo "no KVER: run 'make check' or set KVER=6.1.0-NN-amd64"; exit 1; }
 	scripts/kernel.sh fetch $(KVER) $(KERNEL)
 
-$(HOSTTOOLS): FORCE
+$(HOSTTOOLS) &: FORCE
 	$(MAKE) -C tests/host OUT=$(BUILD)/host
 
 $(INITRD): $(MODULE) $(LAUNCHER) $(GUEST) $(HOSTTOOLS) scripts/mkinitramfs.sh \

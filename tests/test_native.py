@@ -35,7 +35,7 @@ CHECKS = [
     # the test suite's, at ring 3
     "sys.getpid", "sys.write", "proc.spawn_wait", "proc.yield",
     "proc.preempt", "proc.sleep", "vm.sbrk", "vm.kernel_read",
-    "vm.unmapped", "proc.privileged", "proc.noleak",
+    "vm.unmapped", "vm.upper", "proc.privileged", "proc.noleak",
 ]
 BANNER = "ligeiro guest: booted natively (multiboot2)"
 PROBE_ISO = harness.BUILD / "guest" / "ligeiro-guest-probe.iso"

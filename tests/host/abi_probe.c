@@ -109,6 +109,28 @@ static void check_create(const char *path)
 	munmap(mem, MEM);
 }
 
+/*
+ * A guest larger than the host's free memory: an error for the caller,
+ * never the OOM killer (the mapping itself reserves nothing).
+ */
+#define BEYOND_RAM	(3UL << 30)
+
+static void check_create_beyond_ram(const char *path)
+{
+	void *mem = mmap(NULL, BEYOND_RAM, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct ligeiro_create c = {
+		.mem_addr = (unsigned long)mem, .mem_size = BEYOND_RAM,
+		.entry = 1 << 20, .boot_gpa = 2 << 20, .mode = LIGEIRO_MODE_PV,
+	};
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	expect_errno("abi.create_beyond_ram", mem == MAP_FAILED ? 0 :
+		     ioctl(fd, LIGEIRO_CREATE_VM, &c), ENOMEM);
+	close(fd);
+	munmap(mem, BEYOND_RAM);
+}
+
 int main(void)
 {
 	char path[64], buf[8], detail[80];
@@ -147,5 +169,6 @@ int main(void)
 	close(fd2);
 	close(fd);
 	check_create(path);
+	check_create_beyond_ram(path);
 	return failures != 0;
 }

@@ -51,6 +51,28 @@ two_moving() {
 	sb=$?
 }
 
+# Leak measures.  Pins are counted exactly by the kernel (nr_foll_pin_*).
+# Free memory counts the per-CPU free lists too (MemFree alone wobbles by
+# megabytes as they fill and drain).
+pins() { echo 1 >/proc/sys/vm/stat_refresh	# fold per-CPU deltas
+	awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
+	END { print a - r }' /proc/vmstat; }
+free_kib() { sync; echo 3 >/proc/sys/vm/drop_caches
+	awk '/^ +pages free/ { f += $3 } /^ +count:/ { f += $2 } END { print f * 4 }' /proc/zoneinfo; }
+slab_kib() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
+
+# run NAME WANT-STATUS ARGS...: run the launcher, keep its output in
+# /tmp/NAME.out, show it, and check the exit status.
+run() {
+	name=$1 want=$2
+	shift 2
+	ligeiro "$@" >/tmp/$name.out 2>&1
+	st=$?
+	sed "s/^/[$name] /" /tmp/$name.out | grep -v "^\[$name\] RESULT "
+	test "$st" = "$want"
+	result "$name" $? "exit status $st, expected $want"
+}
+
 finish() {
 	[ "$failures" = 0 ]
 	exit

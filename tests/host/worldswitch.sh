@@ -7,18 +7,6 @@
 . /tests/lib.sh
 G=/guest/ligeiro-guest.elf
 
-# run NAME WANT-STATUS ARGS...: run the launcher, keep its output in
-# /tmp/NAME.out, show it, and check the exit status.
-run() {
-	name=$1 want=$2
-	shift 2
-	ligeiro "$@" >/tmp/$name.out 2>&1
-	st=$?
-	sed "s/^/[$name] /" /tmp/$name.out | grep -v "^\[$name\] RESULT "
-	test "$st" = "$want"
-	result "$name" $? "exit status $st, expected $want"
-}
-
 uptime_cs() {	# the uptime in hundredths of a second
 	awk '{ printf "%d\n", $1 * 100 }' /proc/uptime
 }
@@ -122,12 +110,6 @@ check ws.fpu "statuses $sa and $sb" -- sh -c "test $sa = 0 -a $sb = 0 &&
 #    free lists too (MemFree alone wobbles by megabytes as they fill and
 #    drain); it may drop by < 1 MiB and unreclaimable slab grow by
 #    < 256 KiB.  One leaked 4 MiB VM per run would be 800 MiB.
-pins() { echo 1 >/proc/sys/vm/stat_refresh	# fold per-CPU deltas
-	awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
-	END { print a - r }' /proc/vmstat; }
-free_kib() { sync; echo 3 >/proc/sys/vm/drop_caches
-	awk '/^ +pages free/ { f += $3 } /^ +count:/ { f += $2 } END { print f * 4 }' /proc/zoneinfo; }
-slab_kib() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
 cycles() {
 	i=0
 	while [ $i -lt $1 ]; do

@@ -1,0 +1,112 @@
+# hardening.sh - what a guest may do to its host: nothing that hurts it.
+#
+# Booted by tests/test_hardening.py under -cpu qemu64 and -cpu max, after
+# the other scripts and before worldswitch.sh unloads the module.  Every
+# case states its expected end: the guest killed with a reason, or the
+# guest's own RESULT line and a clean exit.  The harness fails the whole
+# boot if the host's log shows an oops, a warning or a BUG, and a host
+# that falls takes every check of the boot with it.
+# book/04-world-switch.md, "What a guest may try", says why each holds.
+. /tests/lib.sh
+G=/guest/ligeiro-guest.elf
+
+pins0=$(pins) free0=$(free_kib)
+
+# survives NAME ARGS...: the guest ends well and says so itself.
+survives() {
+	act=$1
+	shift
+	run hd.$act 0 "$@"
+	check hd.${act}_result "$(grep -o "RESULT hostile.[a-z]* .*" /tmp/hd.$act.out)" -- \
+		grep -q "RESULT hostile.[a-z]* PASS" /tmp/hd.$act.out
+}
+
+# killed NAME REASON ARGS...: the guest dies, and the launcher says why.
+killed() {
+	act=$1 reason=$2
+	shift 2
+	run hd.$act "$LIGEIRO_EXIT_KILLED" "$@"
+	check hd.${act}_reason "$reason" -- \
+		grep -Eq "guest killed: .*($reason)" /tmp/hd.$act.out
+}
+
+# 1. A null %ss (legal at ring 1) at every exit: QEMU's TCG then delivers
+#    the exit without switching stacks, unless the gate asks for one.
+#    (pv only: in trap mode the exit would not come at once, and until it
+#    does QEMU lets the guest do what ring 0 does; book/04, "A known
+#    stack", tells what that means and what it does not.)
+survives nullss $G -- hostile=nullss
+
+# 2. Host hardware breakpoints: one on the Switcher's exit path (as perf
+#    or gdb would arm it) and a watchpoint on the launcher's address that
+#    is also the guest's shared page.  Neither may fire in the guest.
+# (the label in switch.S, the one within a page of ligeiro_switcher_start)
+start=0x$(awk '$3 == "ligeiro_switcher_start" { print $1 }' /proc/kallsyms)
+for a in $(awk '$3 == "ligeiro_exit" { print $1 }' /proc/kallsyms); do
+	off=$((0x$a - start))
+	[ $off -ge 0 ] && [ $off -lt 4096 ] && exit_path=0x$a
+done
+hwbp x "$exit_path" ligeiro $G -- nops=1000 >/tmp/hd.bp_switcher.out 2>&1
+st=$?
+sed 's/^/[hd.bp_switcher] /' /tmp/hd.bp_switcher.out | grep -v "RESULT "
+check hd.bp_switcher "breakpoint at ligeiro_exit ($exit_path), status $st" -- \
+	sh -c "test $st = 0 && grep -q 'RESULT pv.nops PASS' /tmp/hd.bp_switcher.out"
+ligeiro $G >/tmp/hd.shared.out 2>&1
+shared=$(sed -n 's/.*RESULT pv.init PASS .*shared=\(0x[0-9a-f]*\).*/\1/p' /tmp/hd.shared.out)
+hwbp rw "$shared" ligeiro $G >/tmp/hd.bp_guest.out 2>&1
+st=$?
+sed 's/^/[hd.bp_guest] /' /tmp/hd.bp_guest.out | grep -v "RESULT "
+check hd.bp_guest "watchpoint at the guest's shared page ($shared), status $st" -- \
+	sh -c "test -n '$shared' && test $st = 0 && grep -q 'RESULT pv.irqflag PASS' /tmp/hd.bp_guest.out"
+
+# 3. The guest's FPU state is its own: odd control words and a PKRU that
+#    denies every key stay with the guest, and the launcher (which checks
+#    its own state after every run) carries on.  Instructions that fault
+#    on hardware fault here too.  (Reserved MXCSR bits fault on hardware,
+#    but QEMU's TCG takes them: the guest keeps them, and the host must
+#    survive the state it then saves and restores.)
+survives fpu $G -- hostile=fpu
+survives fpu_trap --mode=trap $G -- hostile=fpu
+survives mxcsr $G -- hostile=mxcsr
+killed xsetbv "general protection fault|invalid opcode" $G -- hostile=xsetbv
+killed wrpkru "invalid opcode" $G -- hostile=wrpkru
+
+# 4. Shadow tables are bounded: an 8 MiB guest whose three pages of tables
+#    name 27,000 shadow tables (105 MiB unbounded).  The guest still reads
+#    the right page every time; the host's free memory hardly moves.
+avail() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+flood() {
+	act=$1
+	shift
+	low=$(avail)
+	ligeiro --mem=8M --stats "$@" $G -- hostile=shadow >/tmp/hd.$act.out 2>&1 &
+	pid=$!
+	before=$low
+	while kill -0 $pid 2>/dev/null; do
+		now=$(avail)
+		[ "$now" -lt "$low" ] && low=$now
+		usleep 20000
+	done
+	wait $pid
+	st=$?
+	grep -v "^ligeiro-stats: \(exit\|hcall\|emul\|dev\)" /tmp/hd.$act.out |
+		grep -v "RESULT " | sed "s/^/[hd.$act] /"
+	peak=$(sed -n 's/^ligeiro-stats: shadow_tables_peak //p' /tmp/hd.$act.out)
+	recycles=$(sed -n 's/^ligeiro-stats: shadow_recycles //p' /tmp/hd.$act.out)
+	check hd.$act "status $st, $(grep -o 'RESULT hostile.shadow .*' /tmp/hd.$act.out)" -- \
+		sh -c "test $st = 0 && grep -q 'RESULT hostile.shadow PASS' /tmp/hd.$act.out"
+	# the bound for 8 MiB (hv/vm.h): 64 + 2048 / 32, plus one fault's 3
+	check hd.${act}_bounded "peak $peak shadow tables, $recycles recycles, MemAvailable $before -> lowest $low KiB" -- \
+		test -n "$peak" -a "${peak:-0}" -le 131 -a "${recycles:-0}" -ge 1 \
+		     -a $((before - low)) -lt 16384
+}
+flood shadow
+flood shadow_trap --mode=trap
+
+# 5. All of it leaves nothing behind: no pinned page, no lost memory, and
+#    the module unloads and loads again.
+pins1=$(pins) free1=$(free_kib)
+check hd.no_leak_pins "pinned pages outstanding: $pins0 -> $pins1" -- test "$pins1" = "$pins0"
+check hd.unload "rmmod, then insmod again" -- sh -c "rmmod ligeiro && insmod /lib/ligeiro.ko"
+check hd.no_leak "free $free0 -> $free1 KiB" -- test $((free0 - free1)) -lt 2048
+finish
