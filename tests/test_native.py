@@ -7,7 +7,7 @@ scheduling, demand paging, killing a faulty process); the tests read its
 RESULT lines and cross-check what the guest says against what QEMU was
 told (the amount of RAM).  See book/02-guest.md.
 
-The probe ISO runs the `probe` word instead (guest/probe.c): PROBE lines
+The probe ISO runs the `probe` word instead (guest/selftest/probe.c): PROBE lines
 saying what the kernel sees of its ring.  Natively, at ring 0, each must
 show the machine as the kernel set it up; book/07-trap-and-emulate.md
 sets them beside what trap mode and pv mode show.
@@ -40,7 +40,7 @@ CHECKS = [
 BANNER = "ligeiro guest: booted natively (multiboot2)"
 PROBE_ISO = harness.BUILD / "guest" / "ligeiro-guest-probe.iso"
 PROBE_LINE = re.compile(r"^PROBE (\S+) (\S+)$", re.M)
-CR0_PE = 1 << 0     # the CPU's own bit (guest/x86.h), not ligeiro's contract
+CR0_PE = 1 << 0     # the CPU's own bit (guest/lib/x86.h), not ligeiro's contract
 _boots = {}
 
 
@@ -127,7 +127,7 @@ def test_probe(cpu):
     if wrong:
         boot.fail("expected %s, saw %s" % (expect, wrong))
     # smsw and str store values in hex; the TSS selector is the guest's
-    # choice (guest/layout.h), so only "some selector" is checked.
+    # choice (guest/boot/layout.h), so only "some selector" is checked.
     for name in ("smsw", "str"):
         if not re.fullmatch(r"0x[0-9a-f]+", seen.get(name, "")):
             boot.fail("PROBE %s %s: not a value" % (name, seen.get(name)))

@@ -8,7 +8,8 @@
  * natively; under ligeiro without a virtio console there is none, and
  * the shell says so and exits.
  *
- * Book: book/02-guest.md, "User programs".
+ * Book: book/02-guest.md, "User programs".  Read guest/selftest/kcheck.h
+ * next.
  */
 #include "ulib.h"
 

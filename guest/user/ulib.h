@@ -7,18 +7,18 @@
  * RESULT lines tests/harness.py reads, counting the failures so that a
  * test program can exit with their number.
  *
- * Book: book/02-guest.md, "User programs".  See ulib.c.
+ * Book: book/02-guest.md, "User programs".  Read ulib.c next.
  */
 #ifndef USER_ULIB_H
 #define USER_ULIB_H
 
-#include "abi.h"
-#include "lib.h"
-#include "printf.h"
-#include "time.h"
-#include "types.h"
-#include "usys.h"
-#include "x86.h"
+#include "kernel/time.h"
+#include "kernel/usys.h"
+#include "lib/abi.h"
+#include "lib/lib.h"
+#include "lib/printf.h"
+#include "lib/types.h"
+#include "lib/x86.h"
 
 /* The kernel saves every register but %rax, which brings the result. */
 static inline long syscall3(long nr, long a0, long a1, long a2)
