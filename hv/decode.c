@@ -12,8 +12,8 @@
  * refused rather than approximated.
  *
  * Only 64-bit mode is handled: the guest's kernel never runs in another.
- * book/07-trap-and-emulate.md explains the method; read hv/emulate.c next,
- * which carries out what this file decodes.
+ * book/07-trap-and-emulate.md explains the method.  emulate.c carries
+ * out what this file decodes.  Read emulate.c next.
  */
 #include "decode.h"
 

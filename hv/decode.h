@@ -14,6 +14,7 @@
  * built into ligeiro.ko and into tests/unit/test_decode, where the
  * assembler is the oracle.  book/07-trap-and-emulate.md explains the
  * method; read decode.c, then hv/emulate.c, which carries each one out.
+ * Read decode.c next.
  */
 #ifndef LIGEIRO_DECODE_H
 #define LIGEIRO_DECODE_H

@@ -16,8 +16,7 @@
  * ring 3 only the UMIP instructions (sgdt, sidt, sldt, smsw, str) are
  * emulated: the guest never turned UMIP on, so to it they are legal.
  *
- * Book: book/07-trap-and-emulate.md.  Read decode.c for the decoding and
- * pc.c for the devices.
+ * Book: book/07-trap-and-emulate.md.  Read device.c next.
  */
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
@@ -49,31 +48,6 @@ static const unsigned int emul_kind[] = {
 	[INSN_MOV_LOAD] = LIGEIRO_EMUL_MMIO,	[INSN_MOV_STORE] = LIGEIRO_EMUL_MMIO,
 };
 
-/* General register @n in the encoding's order: rax, rcx, rdx, rbx, ... */
-static u64 *gpr(struct switcher_regs *r, unsigned int n)
-{
-	u64 *const regs[16] = {
-		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
-		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
-		&r->r12, &r->r13, &r->r14, &r->r15,
-	};
-
-	return regs[n & 15];
-}
-
-/* Write @size bytes of @value to a register as the CPU would: 32-bit
- * writes clear the upper half, 8- and 16-bit ones keep the rest. */
-static void set_reg(u64 *reg, u64 value, unsigned int size)
-{
-	if (size == 8)
-		*reg = value;
-	else if (size == 4)
-		*reg = (u32)value;
-	else
-		*reg = (*reg & ~((1ULL << size * 8) - 1)) |
-		       (value & ((1ULL << size * 8) - 1));
-}
-
 /* The memory operand's address. */
 static u64 operand_addr(struct ligeiro_vm *vm, const struct decoded_insn *in)
 {
@@ -83,7 +57,7 @@ static u64 operand_addr(struct ligeiro_vm *vm, const struct decoded_insn *in)
 	unsigned int i;
 
 	for (i = 0; i < 16; i++)
-		regs[i] = *gpr(&vm->regs, i);
+		regs[i] = *vm_gpr(&vm->regs, i);
 	return decode_address(in, regs, vm->regs.rip + in->len, seg);
 }
 
@@ -95,11 +69,11 @@ static int operand(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   const struct decoded_insn *in, void *buf, unsigned int len,
 		   unsigned int how)
 {
-	u64 *reg = gpr(&vm->regs, in->rm);
+	u64 *reg = vm_gpr(&vm->regs, in->rm);
 
 	if (!in->mem) {
 		if (how & GUEST_WRITE)
-			set_reg(reg, *(u64 *)buf, in->size);
+			vm_set_reg(reg, *(u64 *)buf, in->size);
 		else
 			memcpy(buf, reg, len);
 		return 0;
@@ -275,26 +249,6 @@ static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
 }
 
 /*
- * Read guest memory for our own sake (the instruction, what follows it),
- * with the rights of the guest's ring.  A fault here is nobody's, so the
- * registers that describe faults stay as they were.  Return: as
- * guest_copy().
- */
-static int peek(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
-		void *buf, unsigned int len)
-{
-	struct switcher_regs *r = &vm->regs;
-	u64 vector = r->vector, error = r->error, cr2 = vm->cr2;
-	int err = guest_copy(vm, exit, va, buf, len,
-			     (r->cs & 3) == 3 ? GUEST_USER : GUEST_READ);
-
-	r->vector = vector;
-	r->error = error;
-	vm->cr2 = cr2;
-	return err;
-}
-
-/*
  * Is the instruction after @in a hlt?  (Not mapped: then it is not.)
  * Return 0 with *@hlt set, or 1 if the guest's tables got it killed.
  */
@@ -302,7 +256,7 @@ static int next_is_hlt(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		       const struct decoded_insn *in, bool *hlt)
 {
 	u8 byte = 0;
-	int err = peek(vm, exit, vm->regs.rip + in->len, &byte, 1);
+	int err = guest_peek(vm, exit, vm->regs.rip + in->len, &byte, 1);
 
 	*hlt = !err && byte == OPCODE_HLT;
 	return err > 0;
@@ -347,10 +301,10 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	case INSN_MOV_FROM_CR:
 		if (read_cr(cpu, in->reg, &value))
 			return irq_raise(vm, exit, X86_TRAP_UD, 0);
-		*gpr(r, in->rm) = value;
+		*vm_gpr(r, in->rm) = value;
 		return 0;
 	case INSN_MOV_TO_CR:
-		return write_cr(vm, exit, in->reg, *gpr(r, in->rm));
+		return write_cr(vm, exit, in->reg, *vm_gpr(r, in->rm));
 	case INSN_LGDT:
 	case INSN_LIDT:
 		return load_table(vm, exit, in);
@@ -377,7 +331,7 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	case INSN_WRMSR:
 		return msr(vm, exit, in->op == INSN_WRMSR);
 	case INSN_IN:
-		set_reg(&r->rax, pc_in(vm, port, in->size), in->size);
+		vm_set_reg(&r->rax, pc_in(vm, port, in->size), in->size);
 		return 0;
 	case INSN_OUT:
 		return pc_out(vm, exit, port, in->size, r->rax);
@@ -409,7 +363,7 @@ static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	unsigned int avail = min_t(u64, INSN_MAX_LEN,
 				   PAGE_SIZE - offset_in_page(rip));
 	u8 code[INSN_MAX_LEN];
-	int err = peek(vm, exit, rip, code, avail);
+	int err = guest_peek(vm, exit, rip, code, avail);
 
 	if (err)
 		return err > 0 ? 1 : -1;
@@ -418,7 +372,7 @@ static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	/* Only an instruction that goes on past the page needs the next. */
 	if (avail == INSN_MAX_LEN)
 		return -1;
-	err = peek(vm, exit, rip + avail, code + avail, INSN_MAX_LEN - avail);
+	err = guest_peek(vm, exit, rip + avail, code + avail, INSN_MAX_LEN - avail);
 	if (err)
 		return err > 0 ? 1 : -1;
 	return decode_insn(code, INSN_MAX_LEN, in) ? -1 : 0;
@@ -468,51 +422,6 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 }
 
 /**
- * mmio_request() - hand a device-register access to the launcher.
- * @gpa, @size, @write, @value: the access (@value only for a write).
- * @reg, @reg_size: for a read, the general register that receives the
- *	value and how many of its bytes (mmio_complete()).
- *
- * Used by HCALL_MMIO and by emulate_mmio().  Return: 1, with @exit filled
- * in, or the guest killed for an access outside the window, of a size
- * other than 1, 2 or 4, or not naturally aligned.
- */
-int mmio_request(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa,
-		 unsigned int size, bool write, u64 value, unsigned int reg,
-		 unsigned int reg_size)
-{
-	if (!vm_mmio_gpa(gpa) || (size != 1 && size != 2 && size != 4) ||
-	    gpa & (size - 1))
-		return vm_kill(vm, exit, "device access: %u bytes at 0x%llx, not a register of the window",
-			       size, gpa);
-	exit->reason = LIGEIRO_RUN_MMIO;
-	exit->mmio.gpa = gpa;
-	exit->mmio.size = size;
-	exit->mmio.write = write;
-	exit->mmio.value = write ? value & GENMASK_ULL(size * 8 - 1, 0) : 0;
-	vm->mmio_read = !write;
-	vm->mmio_reg = reg;
-	vm->mmio_reg_size = reg_size;
-	vm->mmio_size = size;
-	return 1;
-}
-
-/**
- * mmio_complete() - the launcher did the read that mmio_request() asked
- * for: put its @value where the guest expects it.  Called before every
- * run; does nothing unless a read is outstanding.
- */
-void mmio_complete(struct ligeiro_vm *vm, u64 value)
-{
-	if (!vm->mmio_read)
-		return;
-	vm->mmio_read = false;
-	set_reg(gpr(&vm->regs, vm->mmio_reg),
-		value & GENMASK_ULL(vm->mmio_size * 8 - 1, 0),
-		vm->mmio_reg_size);
-}
-
-/**
  * emulate_mmio() - trap mode: the guest's mov touched device register
  * @gpa, which its page tables map and ours never do.
  *
@@ -536,6 +445,6 @@ int emulate_mmio(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa)
 			       gpa, r->rip);
 	vm->stats.emulated[LIGEIRO_EMUL_MMIO]++;
 	r->rip += in.len;
-	return mmio_request(vm, exit, gpa, in.size, write, *gpr(r, in.reg),
+	return mmio_request(vm, exit, gpa, in.size, write, *vm_gpr(r, in.reg),
 			    in.reg, in.size);
 }

@@ -9,7 +9,8 @@
  * memory before we or the launcher touch it, and a request we cannot
  * honour kills the guest with a reason instead of guessing.
  *
- * Book: book/05-hypercalls-pvops.md.  run.c calls hypercall().
+ * Book: book/05-hypercalls-pvops.md.  run.c calls hypercall().  Read
+ * guestmem.c next.
  */
 #include <linux/mm.h>
 #include <asm/tsc.h>

@@ -13,7 +13,7 @@
  *
  * The book's chapter "The launcher" (book/03-launcher.md) describes the
  * ABI from the user's side; the world switch that makes guests run is the
- * subject of book/04-world-switch.md.  Read vm.c next.
+ * subject of book/04-world-switch.md.  Read vm.h next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,11 +64,9 @@ static long ioctl_run(struct ligeiro_vm *vm, void __user *arg)
 
 	if (!vm->pages)
 		return -EINVAL;
-	/* The launcher brings back the value of the device read it did. */
+	/* It brings back the value of a device read it did (device.c). */
 	if (copy_from_user(&exit, arg, sizeof(exit)))
 		return -EFAULT;
-	mmio_complete(vm, exit.mmio.value);
-	memset(&exit, 0, sizeof(exit));
 	err = vm_run(vm, &exit);
 	if (!err && copy_to_user(arg, &exit, sizeof(exit)))
 		return -EFAULT;

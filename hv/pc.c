@@ -23,7 +23,8 @@
  * paravirtual guest prints a whole line in one hypercall.
  *
  * Book: book/07-trap-and-emulate.md, "Virtual hardware".  emulate.c calls
- * in here; interrupts.c asks pic_ack() what to deliver.
+ * in here; interrupts.c asks pic_ack() what to deliver.  Read
+ * guest/selftest/probe.c next.
  */
 #include <linux/i8253.h>
 #include <linux/serial_reg.h>

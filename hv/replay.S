@@ -12,7 +12,8 @@
  * goes the same way, to the kernel's entry for NMIs taken off their IST
  * stack.  KVM's VMX exit path does the same for the same reason.
  *
- * Book: book/04-world-switch.md, "Giving the interrupt back".
+ * Book: book/04-world-switch.md, "Giving the interrupt back".  Read run.c
+ * next.
  */
 #include <linux/linkage.h>
 #include <asm/nospec-branch.h>

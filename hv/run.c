@@ -22,7 +22,8 @@
  * dies at once on SIGKILL: the host's timer interrupt brings us here), and
  * cond_resched() lets Linux run others.  We never spin in the module.
  *
- * Book: book/04-world-switch.md, "The run loop".
+ * Book: book/04-world-switch.md, "The run loop".  Read
+ * guest/selftest/hostile.h next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -195,7 +196,8 @@ static bool regs_sane(struct switcher_regs *r)
 /**
  * vm_run() - LIGEIRO_RUN: run the guest until the launcher must act.
  * @vm: a created VM; the caller holds @vm->lock.
- * @exit: filled in on return 0.
+ * @exit: what the launcher brought (a device read's value); filled in
+ *	on return 0.
  *
  * Return: 0 with @exit filled in, -EINTR when a signal is pending (call
  * again to continue), -ESRCH once the guest has ended.
@@ -206,6 +208,8 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 
 	if (vm->done)
 		return -ESRCH;
+	mmio_complete(vm, exit->mmio.value);
+	memset(exit, 0, sizeof(*exit));
 	/*
 	 * While we are here the thread's FPU state is the guest's: Linux
 	 * saves and restores it across preemption like any task's, and the

@@ -25,7 +25,8 @@
  * spaces keep their shadow roots (lguest's "pgdir" cache), so switching
  * back to a process does not start from an empty tree.
  *
- * Book: book/06-shadow-paging.md works through one fault in detail.
+ * Book: book/06-shadow-paging.md works through one fault in detail.  Read
+ * decode.h next.
  */
 #include <linux/mm.h>
 #include <asm/trap_pf.h>
@@ -42,30 +43,19 @@ static u64 *guest_u64(struct ligeiro_vm *vm, u64 gpa)
 }
 
 /**
- * struct walk - what a walk of the guest's tables found.
- * @gpa: the guest-physical address @va maps to (page-aligned).
- * @leaf: the guest's entry that maps it (to set its dirty bit).
- * @write, @user, @nx: the rights of the whole path.
- * @present: false if some level was not present (a genuine fault).
- * @mmio: @gpa is in the device window: registers, not memory.
+ * guest_walk() - walk the guest's tables for @va as the MMU would.
+ * @w: what the walk found.
+ *
+ * Return: 0, or 1 with @exit filled in when the tables are hostile and
+ * the guest dies.
  */
-struct walk {
-	u64 gpa;
-	u64 *leaf;
-	bool write, user, nx, present, mmio;
-};
-
-/*
- * Walk the guest's tables for @va as the MMU would.  Returns 0, or 1
- * with @exit filled in when the tables are hostile and the guest dies.
- */
-static int walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
-		struct walk *w)
+int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+	       struct guest_walk *w)
 {
 	u64 tables[4], table = vm->cur->gcr3;
 	int level, i;
 
-	*w = (struct walk){ .write = true, .user = true };
+	*w = (struct guest_walk){ .write = true, .user = true };
 	if (table == SHADOW_IDENTITY) {	/* no guest tables yet */
 		w->gpa = va & PAGE_MASK;
 		w->present = vm_range_ok(vm, w->gpa, PAGE_SIZE);
@@ -136,7 +126,7 @@ static void shadow_recycle(struct ligeiro_vm *vm)
 
 /* Write the shadow entry for @va from walk @w; 0 or 1 (out of memory). */
 static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
-		      u64 va, struct walk *w, bool dirty)
+		      u64 va, struct guest_walk *w, bool dirty)
 {
 	u64 pte = ((u64)page_to_pfn(vm->pages[w->gpa >> PAGE_SHIFT]) <<
 		   PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED;
@@ -179,9 +169,9 @@ int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	u64 va = vm->cr2, err = vm->regs.error;
 	bool write = err & X86_PF_WRITE, user = err & X86_PF_USER;
 	bool fetch = err & X86_PF_INSTR;
-	struct walk w;
+	struct guest_walk w;
 
-	if (walk(vm, exit, va, &w))
+	if (guest_walk(vm, exit, va, &w))
 		return 1;
 	if (!w.present) {
 		vm->regs.error = err & ~X86_PF_PROT;
@@ -203,93 +193,6 @@ int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 			  !w.leaf || (READ_ONCE(*w.leaf) & _PAGE_DIRTY));
 }
 /* LAB(shadow_fault): end */
-
-/**
- * guest_copy() - read or write guest-virtual memory as the guest would.
- * @vm: the guest, on its current tables.
- * @exit: filled in if the guest dies.
- * @va: the first byte; the range may cross pages.
- * @buf: where to read to, or what to write.
- * @len: how many bytes.
- * @how: GUEST_READ or GUEST_WRITE, plus GUEST_USER for a ring-3 access.
- *
- * Used to push interrupt frames and by the instruction emulator.  The MMU's
- * rules apply: a write needs a writable path (CR0.WP), a ring-3 access a
- * user one, and the accessed and dirty bits are set.
- *
- * Return: 0; -1 if the access faults, with @vm->regs.vector, .error and
- * @vm->cr2 describing the page fault for irq_reflect(); 1 if the tables
- * are hostile (the guest was killed, @exit says why).
- */
-int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
-	       void *buf, unsigned int len, unsigned int how)
-{
-	bool write = how & GUEST_WRITE, user = how & GUEST_USER;
-	struct walk w;
-
-	while (len) {
-		unsigned int n = min_t(u64, len, PAGE_SIZE - offset_in_page(va));
-		void *p;
-
-		if (va >= LOWER_HALF_END || va + n > LOWER_HALF_END)
-			w.present = false;
-		else if (walk(vm, exit, va, &w))
-			return 1;
-		if (w.present && w.mmio)
-			return vm_kill(vm, exit, "0x%llx is a device register, not memory",
-				       va);
-		if (!w.present || (write && !w.write) || (user && !w.user)) {
-			vm->regs.vector = X86_TRAP_PF;
-			vm->regs.error = how | (w.present ? X86_PF_PROT : 0);
-			vm->cr2 = va;
-			return -1;
-		}
-		if (write && w.leaf && !(*w.leaf & _PAGE_DIRTY))
-			WRITE_ONCE(*w.leaf, *w.leaf | _PAGE_DIRTY);
-		p = vm_page_ptr(vm, w.gpa + offset_in_page(va));
-		if (write)
-			memcpy(p, buf, n);
-		else
-			memcpy(buf, p, n);
-		buf += n;
-		va += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/** guest_write() - guest_copy() of one u64, as for an interrupt frame. */
-int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
-		u64 value)
-{
-	return guest_copy(vm, exit, va, &value, sizeof(value), GUEST_WRITE);
-}
-
-/**
- * guest_phys() - the guest-physical address that guest-virtual @va maps to.
- *
- * Return: 0; -1 if @va is not mapped (the page fault is prepared as by
- * guest_copy()); 1 if the guest was killed.
- */
-int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
-	       u64 *gpa)
-{
-	struct walk w = { .present = false };
-
-	if (va < LOWER_HALF_END && walk(vm, exit, va, &w))
-		return 1;
-	if (w.present && w.mmio)
-		return vm_kill(vm, exit, "0x%llx is a device register, not memory",
-			       va);
-	if (!w.present) {
-		vm->regs.vector = X86_TRAP_PF;
-		vm->regs.error = 0;
-		vm->cr2 = va;
-		return -1;
-	}
-	*gpa = w.gpa + offset_in_page(va);
-	return 0;
-}
 
 /* The guest changed the mapping of @va: forget it in every root, since
  * address spaces share their kernel part. */

@@ -29,6 +29,7 @@
  * job (the TR, the MSRs, replaying the interrupt): see switcher.c.
  *
  * Book: book/04-world-switch.md walks through this file line by line.
+ * Read replay.S next.
  */
 #include <linux/linkage.h>
 #include <asm/msr-index.h>

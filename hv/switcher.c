@@ -16,7 +16,7 @@
  *    reloads the host's TSS and gives any interrupt that arrived in the
  *    guest back to Linux (replay.S).
  *
- * Book: book/04-world-switch.md.  Read run.c next, for what exits mean.
+ * Book: book/04-world-switch.md.  Read switch.S next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -21,8 +21,7 @@
  * absent from the guest's tables.
  *
  * The offsets below are used by the assembly; switcher.c checks each one
- * against the C structures at compile time.  Read book/04-world-switch.md
- * for the whole journey, then switch.S.
+ * against the C structures at compile time.  Read switcher.c next.
  */
 #ifndef LIGEIRO_SWITCHER_H
 #define LIGEIRO_SWITCHER_H

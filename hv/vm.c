@@ -11,7 +11,7 @@
  * memory appears identity-mapped, page by page, as the guest touches it,
  * until the guest loads tables of its own.
  *
- * Book: book/04-world-switch.md.  Read paging.c for the tables.
+ * Book: book/04-world-switch.md.  Read paging.c next.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>

@@ -8,7 +8,7 @@
  * Switcher's per-CPU page for each run (switcher.c); run.c decides what
  * each exit means and hypercall.c serves the guest's requests.
  *
- * Book: book/04-world-switch.md.  Read main.c for how a VM is born.
+ * Book: book/04-world-switch.md.  Read vm.c next.
  */
 #ifndef LIGEIRO_VM_H
 #define LIGEIRO_VM_H
@@ -201,6 +201,22 @@ unsigned long pt_free_lower(u64 *root);
 void pt_free(u64 *root);
 
 /* shadow.c */
+/**
+ * struct guest_walk - what a walk of the guest's tables found.
+ * @gpa: the guest-physical address @va maps to (page-aligned).
+ * @leaf: the guest's entry that maps it (to set its dirty bit).
+ * @write, @user, @nx: the rights of the whole path.
+ * @present: false if some level was not present (a genuine fault).
+ * @mmio: @gpa is in the device window: registers, not memory.
+ */
+struct guest_walk {
+	u64 gpa;
+	u64 *leaf;
+	bool write, user, nx, present, mmio;
+};
+
+int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+	       struct guest_walk *w);
 int shadow_init(struct ligeiro_vm *vm);
 void shadow_destroy(struct ligeiro_vm *vm);
 int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
@@ -210,10 +226,14 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 		   bool fresh);
 void shadow_invalidate(struct ligeiro_vm *vm, u64 va);
 void shadow_drain(struct ligeiro_vm *vm);
+
+/* guestmem.c */
 int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 		u64 value);
 int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 	       void *buf, unsigned int len, unsigned int how);
+int guest_peek(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
+	       void *buf, unsigned int len);
 int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 	       u64 *gpa);
 /* guest_copy()'s @how: bits of the access, as in a page-fault error code */
@@ -250,6 +270,10 @@ int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 /* emulate.c */
 int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int emulate_mmio(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa);
+
+/* device.c */
+u64 *vm_gpr(struct switcher_regs *r, unsigned int n);
+void vm_set_reg(u64 *reg, u64 value, unsigned int size);
 int mmio_request(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa,
 		 unsigned int size, bool write, u64 value, unsigned int reg,
 		 unsigned int reg_size);

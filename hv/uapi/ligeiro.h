@@ -12,8 +12,9 @@
  * refuses to talk to a module whose version differs from the one it was
  * built with: an old launcher and a new module fail loudly, not strangely.
  *
- * The book explains the ABI in its chapter "The launcher" (book/03-launcher.md);
- * read hv/main.c next to see the module side of each ioctl.
+ * The book explains the ABI in its chapter "The launcher"
+ * (book/03-launcher.md).  The launcher is its first user, and hv/main.c
+ * its other side.  Read launcher/main.c next.
  */
 #ifndef _UAPI_LIGEIRO_H
 #define _UAPI_LIGEIRO_H
