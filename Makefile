@@ -10,6 +10,9 @@
 #   make debug      boot the host with QEMU's exception log and gdb stub
 #   make iso        the guest's GRUB rescue ISO (native boot)
 #   make docs       the book and the API reference (Doxygen), into build/docs
+#   make tour       every source file in reading order, with its opening
+#                   comment (scripts/tour.py; make check checks the path)
+#   make size       lines of code per folder, without comments
 #   make sparse     check the module with sparse (part of make check)
 #   make clean      remove everything built
 #
@@ -70,6 +73,12 @@ debug: all
 
 iso: $(ISO)
 
+tour:
+	@/usr/bin/python3 scripts/tour.py
+
+size:
+	@/usr/bin/python3 scripts/size.py
+
 docs:
 	@mkdir -p $(BUILD)/docs
 	cd book && (cat Doxyfile; echo "OUTPUT_DIRECTORY=$(BUILD)/docs") | doxygen - >/dev/null
@@ -112,4 +121,4 @@ clean:
 	-$(MAKE) -C hv KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all run check do-run do-check bench debug iso docs sparse clean FORCE
+.PHONY: all run check do-run do-check bench debug iso docs tour size sparse clean FORCE

@@ -25,7 +25,7 @@
  *
  * The book explains these checks in "The launcher" (book/03-launcher.md).
  * The tests in tests/unit/test_elf.c break a valid image one field at a
- * time; read them next.
+ * time; read them next.  Read run.h next.
  */
 #include <elf.h>		/* the system's Elf64_* types, not ours */
 #include <inttypes.h>

@@ -10,9 +10,8 @@
  * crash later.  The checker is a pure function over a byte buffer: no
  * globals, no I/O, so tests/unit/test_elf.c can feed it hand-made images.
  *
- * The book walks through this file in "The launcher" (book/03-launcher.md).
- * Read elf.c next for the checks themselves, then main.c for how the
- * launcher uses them.
+ * The book walks through this file in "The launcher"
+ * (book/03-launcher.md).  Read elf.c next.
  */
 #ifndef LIGEIRO_LAUNCHER_ELF_H
 #define LIGEIRO_LAUNCHER_ELF_H

@@ -17,8 +17,7 @@
  * the launcher cannot use counts as a mistake on the command line.
  *
  * The book tells this story in "The launcher" (book/03-launcher.md), and
- * the devices' in book/08-virtio.md.  Read elf.c next, then run.c, then
- * devices.c.
+ * the devices' in book/08-virtio.md.  Read elf.h next.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -47,7 +46,7 @@
  * Bounds on --mem.  The guest is linked at 1 MiB, so below 2 MiB there is
  * no room for its image, stack and page tables.  Guest memory must end
  * where the devices' register window starts (ligeiro.h), which is also
- * below the 4 GiB the guest identity-maps (guest/layout.h); the cap also
+ * below the 4 GiB the guest identity-maps (guest/boot/layout.h); the cap also
  * stops a typo (--mem=64G for 64M) from reserving that much of the host.
  */
 #define MEM_MIN		(2ull << 20)

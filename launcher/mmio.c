@@ -14,7 +14,7 @@
  * allows, and the device then ignores the driver until it resets it.
  *
  * The book describes the transport in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read blk.c next, for a device on top of it.
+ * (book/08-virtio.md).  Read blk.c next.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -8,7 +8,7 @@
  * says so before the guest starts, not in the middle of its run.
  *
  * The book describes it in "Virtual devices: virtio" (book/08-virtio.md).
- * Read devices.c next, for how the devices fill their slots.
+ * This is the end of the tour.
  */
 #include <errno.h>
 #include <fcntl.h>

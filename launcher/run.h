@@ -7,8 +7,8 @@
  * hv/uapi/ligeiro.h: which ABI version do you speak, make a VM of this
  * memory, run it until it needs me, how often did it leave ring 1.
  *
- * The book introduces the device in "The launcher" (book/03-launcher.md);
- * read run.c next, then hv/uapi/ligeiro.h for the ioctls themselves.
+ * The book introduces the device in "The launcher" (book/03-launcher.md).
+ * Read run.c next.
  */
 #ifndef LIGEIRO_LAUNCHER_RUN_H
 #define LIGEIRO_LAUNCHER_RUN_H

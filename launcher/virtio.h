@@ -12,7 +12,7 @@
  * 1.x is, which on x86-64 means as the host stores it.
  *
  * The book introduces these in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read vq.h next, then mmio.c.
+ * (book/08-virtio.md).  Read devices.h next.
  */
 #ifndef LIGEIRO_LAUNCHER_VIRTIO_H
 #define LIGEIRO_LAUNCHER_VIRTIO_H

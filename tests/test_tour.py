@@ -1,0 +1,24 @@
+"""The reading order: one path through every source file (scripts/tour.py).
+
+`make tour` prints it.  Here it must have no loop, no dead end, no file
+off the path, and every "Book:" pointer must name a chapter and a section
+that exist.  See book/00-introduction.md.
+"""
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent /
+                       "scripts"))
+
+import tour  # noqa: E402
+
+
+def test_one_path_through_every_file():
+    path, problems = tour.walk()
+    assert not problems, "\n".join(problems)
+    assert len(path) == len(tour.sources())
+
+
+def test_the_path_ends_where_it_says():
+    path, _ = tour.walk()
+    assert tour.END in path[-1][1]
