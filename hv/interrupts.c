@@ -4,7 +4,7 @@
  *
  * The real interrupt flag is always on while the guest runs (ring 1 cannot
  * clear it); the guest's own flag is a word in the shared page.  Its timer
- * is an hrtimer of ours that marks vector LIGEIRO_TIMER_VECTOR pending;
+ * is an hrtimer of ours that marks vector LIGEIRO_IRQ_VECTOR pending;
  * before each entry, if the guest's flag is on and something is pending,
  * we deliver it.  Its exceptions (a page fault that shadow.c says is the
  * guest's own, a #GP, a breakpoint...) are delivered the same way.
@@ -155,14 +155,6 @@ int irq_load_idt(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa)
 	return 0;
 }
 
-static bool has_error_code(u64 vector)
-{
-	return vector == X86_TRAP_DF || vector == X86_TRAP_TS ||
-	       vector == X86_TRAP_NP || vector == X86_TRAP_SS ||
-	       vector == X86_TRAP_GP || vector == X86_TRAP_PF ||
-	       vector == X86_TRAP_AC;
-}
-
 /*
  * The stack for a trap from ring 3: SET_STACK's, or in trap mode RSP0 of
  * the TSS the guest loaded with ltr, read now as the CPU would.
@@ -211,7 +203,7 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	if (irq_enabled(vm))
 		flags |= X86_EFLAGS_IF;
 	/* Built upside down: frame[0] ends at the lowest address. */
-	if (!external && has_error_code(vector))	/* an IRQ has none */
+	if (!external && SWITCHER_HAS_ERROR_CODE(vector))	/* an IRQ has none */
 		frame[n++] = r->error;
 	frame[n++] = r->rip;
 	frame[n++] = r->cs;
@@ -310,7 +302,7 @@ int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		bit = find_first_bit(&vm->pending, NR_PENDING);
 		if (bit < NR_PENDING) {
 			clear_bit(bit, &vm->pending);
-			vector = LIGEIRO_TIMER_VECTOR + bit;
+			vector = LIGEIRO_IRQ_VECTOR + bit;
 		}
 	}
 	if (vector >= 0) {

@@ -22,10 +22,6 @@
 
 #include "vm.h"
 
-#define PT_LEVELS	4
-#define PT_ENTRIES	512
-#define PT_INDEX(va, level) \
-	(((va) >> (PAGE_SHIFT + 9 * ((level) - 1))) & (PT_ENTRIES - 1))
 
 /* Tables are reached by both halves; user access is decided at the leaf. */
 #define PT_TABLE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)

@@ -13,8 +13,9 @@
  *             channel 2, gated by port 0x61, is a stopwatch the guest
  *             times its TSC against.  Counters cannot be read back.
  *   8259 PIC  the initialisation sequence, the mask, and in-service bits
- *             that an EOI clears; only the master has a line wired (the
- *             timer's).
+ *             that an EOI clears; only the master has lines wired: the
+ *             timer's (0) and the launcher's devices' (LIGEIRO_MMIO_IRQ
+ *             and up).
  *   0xf4      QEMU's isa-debug-exit: the guest's way to shut down.
  *
  * Every other port reads as all ones, as on a PC's empty bus, and ignores

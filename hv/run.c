@@ -3,8 +3,9 @@
  * run.c - the vCPU loop: enter the guest, see why it left, decide.
  *
  * The launcher's thread calls LIGEIRO_RUN and stays here, going in and out
- * of the guest, until something needs the launcher: console output, the
- * end of the guest, or a signal.  Every exit is one of these:
+ * of the guest, until something needs the launcher: console output, trap
+ * mode's serial line, a device register (device.c), the end of the guest,
+ * or a signal.  Every exit is one of these:
  *
  *   a host interrupt   switcher.c already gave it back to Linux; go on;
  *   a hypercall        hypercall.c serves it;
@@ -178,9 +179,10 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 
 /*
  * The registers we load with iretq come from the guest; iretq must never
- * fault in the Switcher, so hold them to what ring 1 and 3 may have.
+ * fault in the Switcher, so hold them to what ring 1 and 3 may have: the
+ * flags are made safe, and false means the selectors or rip cannot be.
  */
-static bool regs_sane(struct switcher_regs *r)
+static bool regs_sanitize(struct switcher_regs *r)
 {
 	r->rflags = (r->rflags | X86_EFLAGS_IF | X86_EFLAGS_FIXED) &
 		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT);
@@ -222,7 +224,7 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		if (signal_pending(current))
 			break;
 		ret = 0;
-		if (!regs_sane(&vm->regs)) {
+		if (!regs_sanitize(&vm->regs)) {
 			vm_kill(vm, exit, "corrupt guest state: cs 0x%llx ss 0x%llx rip 0x%llx",
 				vm->regs.cs, vm->regs.ss, vm->regs.rip);
 			break;

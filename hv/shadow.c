@@ -34,8 +34,6 @@
 
 #include "vm.h"
 
-#define PT_INDEX(va, level)	(((va) >> (12 + 9 * ((level) - 1))) & 511)
-
 /* Guest-physical u64 at @gpa (8-aligned, checked by the caller). */
 static u64 *guest_u64(struct ligeiro_vm *vm, u64 gpa)
 {
@@ -62,7 +60,7 @@ int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 		w->user = false;
 		return 0;
 	}
-	for (level = 4; level >= 1; level--) {
+	for (level = PT_LEVELS; level >= 1; level--) {
 		u64 *e, entry;
 
 		if (!vm_range_ok(vm, table, PAGE_SIZE))

@@ -36,14 +36,9 @@
 #include <asm/page_types.h>
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
+#include <asm/trapnr.h>
 #include "switcher.h"
 
-#define X86_TRAP_NMI_VECTOR	2
-/* Vectors for which the CPU pushes an error code; the others' stubs push a
- * dummy one, so every exit leaves the same layout. */
-#define HAS_ERROR_CODE(v) \
-	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
-	 (v) == 29 || (v) == 30)
 
 /*
  * Load %ds, %es, %fs, %gs from four 8-byte slots at \mem (the rw page and
@@ -138,7 +133,7 @@ SYM_INNER_LABEL(ligeiro_entry_iret, SYM_L_LOCAL)
 	iretq
 SYM_INNER_LABEL(ligeiro_entry_nmi, SYM_L_LOCAL)
 	pushq	$0
-	pushq	$X86_TRAP_NMI_VECTOR
+	pushq	$X86_TRAP_NMI
 	jmp	ligeiro_exit
 
 /*
@@ -256,7 +251,7 @@ SYM_INNER_LABEL(ligeiro_nmi, SYM_L_LOCAL)
 	leaq	RW_REGS + REGS_RIP(%rax), %rsp
 	movq	RW_REGS(%rax), %rax
 	pushq	$0
-	pushq	$X86_TRAP_NMI_VECTOR
+	pushq	$X86_TRAP_NMI
 	jmp	ligeiro_exit
 1:	movq	$1, RW_NMI_PENDING(%rax)
 	/* Past the trip in's look at the note, before its iretq: go out. */
@@ -279,10 +274,10 @@ SYM_INNER_LABEL(ligeiro_stubs, SYM_L_GLOBAL)
 	vector = 0
 	.rept 256
 0:
-	.if vector == X86_TRAP_NMI_VECTOR
+	.if vector == X86_TRAP_NMI
 	jmp	ligeiro_nmi
 	.else
-	.if !HAS_ERROR_CODE(vector)
+	.if !SWITCHER_HAS_ERROR_CODE(vector)	/* push a dummy: one layout */
 	pushq	$0
 	.endif
 	pushq	$vector

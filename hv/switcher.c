@@ -163,6 +163,11 @@ int switcher_init(void)
 	BUILD_BUG_ON(IDT_ENTRIES * sizeof(gate_desc) != PAGE_SIZE);
 	BUILD_BUG_ON(LIGEIRO_HCALL_VECTOR >= FIRST_EXTERNAL_VECTOR);
 	BUILD_BUG_ON(IST_INDEX_VC + 1 >= SWITCHER_IST_EXIT);	/* Linux's last */
+	BUILD_BUG_ON(SWITCHER_ERROR_CODE_VECTORS !=
+		     (BIT(X86_TRAP_DF) | BIT(X86_TRAP_TS) | BIT(X86_TRAP_NP) |
+		      BIT(X86_TRAP_SS) | BIT(X86_TRAP_GP) | BIT(X86_TRAP_PF) |
+		      BIT(X86_TRAP_AC) | BIT(X86_TRAP_CP) | BIT(X86_TRAP_VC) |
+		      BIT(30)));	/* #SX, which Linux does not name */
 	BUILD_BUG_ON(SLOT_RW != SLOT_IDT + 1);	/* ligeiro_nmi counts on it */
 
 	npages = nr_cpu_ids * SLOT_PAGES;

@@ -60,6 +60,15 @@
 #define SWITCHER_TSS_ENTRY	8	/* a 16-byte descriptor: 8 and 9 */
 #define SWITCHER_TSS_SEL	(SWITCHER_TSS_ENTRY * 8)
 
+/*
+ * The vectors for which the CPU pushes an error code (#DF, #TS, #NP, #SS,
+ * #GP, #PF, #AC, #CP, #VC, #SX), for the stubs and for the frames we build
+ * for the guest.  The shift is done in 64 bits, so any vector works.
+ */
+#define SWITCHER_ERROR_CODE_VECTORS	0x60227d00
+#define SWITCHER_HAS_ERROR_CODE(v) \
+	((v) < 32 && (SWITCHER_ERROR_CODE_VECTORS >> (v)) & 1)
+
 /* Every IDT vector has a 16-byte stub; the IDT points at stub N. */
 #define SWITCHER_STUB_SIZE	16
 

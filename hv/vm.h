@@ -35,6 +35,12 @@
 #define SHADOW_TABLES_MIN	64
 #define SHADOW_PAGES_PER_TABLE	32
 #define LOWER_HALF_END	(1ULL << 47)	/* the guest's half ends here */
+
+/* 4-level tables, guest's and ours: nine bits of the address per level. */
+#define PT_LEVELS	4
+#define PT_ENTRIES	PTRS_PER_PTE
+#define PT_INDEX(va, level) \
+	(((va) >> (PAGE_SHIFT + 9 * ((level) - 1))) & (PT_ENTRIES - 1))
 /* The guest-CR3 key of the root we build at creation, before the guest
  * has page tables of its own: guest memory identity-mapped. */
 #define SHADOW_IDENTITY	(~0ULL)
@@ -124,7 +130,8 @@ struct virt_pc {
  * @kstack: the guest kernel's stack for traps from ring 3 (pv mode;
  *	trap mode reads it from the guest's own TSS).
  * @syscall_gate: the direct gate for `int $0x80`, or all zero.
- * @pending: interrupts waiting for the guest (bit n: vector 0x20 + n;
+ * @pending: interrupts waiting for the guest (bit n: vector
+ *	LIGEIRO_IRQ_VECTOR + n;
  *	in trap mode, IRQ line n of the virtual PIC).
  * @timer: the guest's one-shot timer.
  * @wq: where HCALL_HALT sleeps.

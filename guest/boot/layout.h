@@ -37,7 +37,7 @@
 #define TSS_SELECTOR		0x38			/* index 7 and 8 */
 
 /* The timer: one interrupt per tick, on the same vector in both worlds. */
-#define TIMER_VECTOR		LIGEIRO_TIMER_VECTOR
+#define TIMER_VECTOR		LIGEIRO_IRQ_VECTOR
 #define TIMER_HZ		100
 #define TICK_NS			(1000000000UL / TIMER_HZ)
 

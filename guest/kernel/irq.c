@@ -3,7 +3,7 @@
  *
  * Line n arrives on vector TIMER_VECTOR + n in both worlds: natively the
  * 8259 was programmed to put IRQ n there (pic.c), and ligeiro delivers
- * its line n on LIGEIRO_TIMER_VECTOR + n.  Line 0 is the timer's, which
+ * its line n on LIGEIRO_IRQ_VECTOR + n.  Line 0 is the timer's, which
  * trap.c handles itself.  A driver registers a handler for its device's
  * line; PCI lines may be shared, so a line may have several, and each
  * handler must find out whether its own device interrupted (virtio: the

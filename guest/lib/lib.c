@@ -4,7 +4,7 @@
  * Freestanding code has no C library, yet GCC may still call memset and
  * memcpy for a large structure copy or initialisation, so they must
  * exist.  The same file is compiled into the kernel and into every user
- * program (user/Makefile rules in ../Makefile).  Byte loops are enough:
+ * program (guest/Makefile's rules for user/).  Byte loops are enough:
  * nothing here is hot.
  *
  * Book: book/02-guest.md, "The guest kernel".  Read printf.h next.

@@ -117,10 +117,11 @@ extern struct pv_ops pv_ops;
 
 /*
  * How we were started, set by main.c's entry points: which backend pv_ops
- * is, and whether it runs at ring 0.  Nothing but probe.c, which reports
- * what each world looks like from inside, has any business reading it;
- * and virtio.c, since the machine's devices differ: QEMU's on PCI
- * natively, ligeiro's in its MMIO window (book/08-virtio.md).
+ * is, and whether it runs at ring 0.  The kernel proper does not read it;
+ * the self-checks do (probe.c reports what each world looks like from
+ * inside, hostile.c picks how to make an exit), and so does virtio.c,
+ * since the machine's devices differ: QEMU's on PCI natively, ligeiro's
+ * in its MMIO window (book/08-virtio.md).
  */
 enum guest_mode {
 	GUEST_NATIVE,	/* ring 0, native.c */

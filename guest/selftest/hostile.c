@@ -27,8 +27,8 @@
 #include "selftest/hostile.h"
 
 #define HCALL_UNKNOWN	0x7fff
-/* The host's direct map of all its memory (Linux, without KASLR). */
-#define HOST_DIRECT_MAP	0xffff888000000000UL
+/* The first address of the upper half, where the host lives. */
+#define UPPER_HALF	0xffff800000000000UL
 
 /*
  * The acts.  Before HOSTILE_NULLSS the hypervisor must kill us; if we are
@@ -347,7 +347,7 @@ void hostile(const char *what, u64 mem_size)
 		*(volatile u64 *)pv_shared->switcher_addr = 0;
 		break;
 	case HOSTILE_UPPER:
-		asm volatile("jmp *%0" : : "r" (HOST_DIRECT_MAP));
+		asm volatile("jmp *%0" : : "r" (UPPER_HALF));
 		break;
 	case HOSTILE_HCALL:
 		hcall(HCALL_UNKNOWN, 0, 0);

@@ -182,7 +182,7 @@ struct ligeiro_exit {
  * reuses the pages of a freed address space's tables the guest must FLUSH
  * with rdi = 1.
  */
-#define LIGEIRO_TIMER_VECTOR	0x20	/* the one-shot timer's interrupt */
+#define LIGEIRO_IRQ_VECTOR	0x20	/* pv: line n (timer: 0) is 0x20 + n */
 #define LIGEIRO_BATCH_MAX	256
 #define LIGEIRO_BATCH_ALL	(~0ULL)	/* in batch[]: forget every mapping */
 
@@ -195,7 +195,7 @@ struct ligeiro_exit {
  *	of the Switcher's first (read-only) text page.  The guest could find
  *	it anyway, it is mapped in its address space; tests use it to prove
  *	that writing there gets the guest killed.
- * @irq_pending: bit n set: interrupt vector LIGEIRO_TIMER_VECTOR + n is
+ * @irq_pending: bit n set: interrupt vector LIGEIRO_IRQ_VECTOR + n is
  *	waiting for irq_enabled.  Set and cleared by the hypervisor.
  * @cr2: the faulting address of the page fault being delivered.
  * @tsc_khz: filled in by the hypervisor: TSC ticks per millisecond.
@@ -250,7 +250,7 @@ struct ligeiro_boot {
  * Devices: virtio-mmio version 2 register files, served by the launcher
  * (book/08-virtio.md).  Slot n's registers are the page at guest-physical
  * LIGEIRO_MMIO_BASE + n * LIGEIRO_MMIO_STRIDE; its interrupt is line
- * LIGEIRO_MMIO_IRQ + n (pv: vector LIGEIRO_TIMER_VECTOR + line; trap mode:
+ * LIGEIRO_MMIO_IRQ + n (pv: vector LIGEIRO_IRQ_VECTOR + line; trap mode:
  * that line of the virtual 8259).  An empty slot reads as a virtio-mmio
  * device with device ID 0.  Guest memory must end below the window.  A pv
  * guest reaches the registers with HCALL_MMIO; in trap mode its ordinary
