@@ -87,11 +87,11 @@ static void receive(struct virtio_dev *d, struct console *con)
 	size_t n;
 
 	pthread_mutex_lock(&con->lock);
-	while (con->npending && virtio_pop(d, VIRTIO_CONSOLE_RX, &c) > 0) {
+	while (con->npending && virtio_pop(d, VIRTIO_CONSOLE_RECEIVEQ, &c) > 0) {
 		n = chain_write(&c, 0, con->pending, con->npending);
 		con->npending -= n;
 		memmove(con->pending, con->pending + n, con->npending);
-		vq_push(&d->q[VIRTIO_CONSOLE_RX].vq, c.head, n);
+		vq_push(&d->q[VIRTIO_CONSOLE_RECEIVEQ].vq, c.head, n);
 	}
 	pthread_cond_signal(&con->room);
 	pthread_mutex_unlock(&con->lock);
@@ -104,17 +104,17 @@ static void transmit(struct virtio_dev *d)
 	struct chain c;
 	unsigned int i;
 
-	while (virtio_pop(d, VIRTIO_CONSOLE_TX, &c) > 0) {
+	while (virtio_pop(d, VIRTIO_CONSOLE_TRANSMITQ, &c) > 0) {
 		for (i = 0; i < c.nr_readable && !broken; i++)
 			broken = write_out(c.buf[i].p, c.buf[i].len,
 					   "virtio console");
-		vq_push(&d->q[VIRTIO_CONSOLE_TX].vq, c.head, 0);
+		vq_push(&d->q[VIRTIO_CONSOLE_TRANSMITQ].vq, c.head, 0);
 	}
 }
 
 static void serve(struct virtio_dev *d, unsigned int q)
 {
-	if (q == VIRTIO_CONSOLE_TX)
+	if (q == VIRTIO_CONSOLE_TRANSMITQ)
 		transmit(d);
 	else
 		receive(d, d->priv);
@@ -171,5 +171,5 @@ void console_input(struct virtio_dev *d)
 	waiting = cons.npending;
 	pthread_mutex_unlock(&cons.lock);
 	if (waiting)
-		virtio_kick(d, VIRTIO_CONSOLE_RX);
+		virtio_kick(d, VIRTIO_CONSOLE_RECEIVEQ);
 }

@@ -28,7 +28,7 @@ int devices_setup(const struct devices_options *o,
 {
 	/* --no-event-idx: every buffer notifies and interrupts (book/08). */
 	uint64_t features = VIRTIO_BIT(VIRTIO_F_VERSION_1) |
-		(o->no_event_idx ? 0 : VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX));
+		(o->no_event_idx ? 0 : VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX));
 	unsigned int i;
 	int ret;
 

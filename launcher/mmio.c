@@ -93,7 +93,7 @@ void virtio_fault(struct virtio_dev *d, const char *fmt, ...)
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	/* 2.1.2: once DRIVER_OK is set, the driver must be told. */
 	if (d->status & VIRTIO_STATUS_DRIVER_OK)
-		interrupt(d, VIRTIO_MMIO_INT_CONFIG);
+		interrupt(d, VIRTIO_ISR_CONFIG);
 }
 
 /* Whether queue @q may run: set up, and the driver done with setting up. */
@@ -129,7 +129,7 @@ void virtio_kick(struct virtio_dev *d, unsigned int q)
 	old = d->q[q].vq.used_idx;
 	d->ops->serve(d, q);
 	if (vq_need_interrupt(&d->q[q].vq, old))
-		interrupt(d, VIRTIO_MMIO_INT_VRING);
+		interrupt(d, VIRTIO_ISR_QUEUE);
 }
 
 /*
@@ -159,7 +159,7 @@ static void set_ready(struct virtio_dev *d, struct virtio_queue *q,
 		      uint32_t v)
 {
 	bool event_idx = d->driver_features &
-			 VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
+			 VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX);
 	int err;
 
 	if (!v) {

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "virtio.h"
+#include "virtio_spec.h"
 
 /* The launcher's mapping of guest-physical memory 0..size. */
 struct guest_mem {
@@ -51,7 +51,7 @@ enum vq_error {
 struct vq {
 	const struct guest_mem *mem;
 	uint16_t size;		/* 0: not configured, always empty */
-	bool event_idx;		/* VIRTIO_F_RING_EVENT_IDX negotiated */
+	bool event_idx;		/* VIRTIO_RING_F_EVENT_IDX negotiated */
 	uint16_t last_avail;	/* free-running: the next head to take */
 	uint16_t used_idx;	/* free-running: our copy of used->idx */
 	struct virtq_desc *desc;
@@ -82,7 +82,7 @@ struct chain {
  * @mem: guest memory, which must outlive the queue.
  * @size: QueueNum, a power of two from 1 to VQ_MAX_SIZE.
  * @desc, @avail, @used: guest-physical addresses of the three rings.
- * @event_idx: whether VIRTIO_F_RING_EVENT_IDX was negotiated.
+ * @event_idx: whether VIRTIO_RING_F_EVENT_IDX was negotiated.
  *
  * Return: 0, or -VQ_ERR_SIZE, -VQ_ERR_ALIGN or -VQ_ERR_RING.
  */

@@ -21,7 +21,7 @@ def code_lines(path):
 
 def main():
     folders = {}
-    for top in ("hv", "launcher", "guest"):
+    for top in ("hv", "launcher", "guest", "include"):
         for path in sorted((TOP / top).rglob("*")):
             if path.suffix in (".c", ".h", ".S", ".ld") and \
                not path.name.endswith(".mod.c") and path.is_file():

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tour.py - the reading order of ligeiro's source, and its check.
 
-Every source file of hv/, launcher/ and guest/ opens with a comment that
+Every source file of hv/, launcher/, guest/ and include/ opens with a comment that
 ends its story with "Read FILE next." (FILE next to it, or a path from the
 top of the tree), and the last one with "This is the end of the tour."
 Followed from START, those pointers form one path through every file,
@@ -17,7 +17,7 @@ import sys
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
 START = "guest/boot/boot.S"
-FOLDERS = ("hv", "launcher", "guest")
+FOLDERS = ("hv", "launcher", "guest", "include")
 SUFFIXES = (".c", ".h", ".S", ".ld")
 END = "This is the end of the tour."
 NEXT = re.compile(r"Read\s+(?:\*\s+)?(\S+)\s+(?:\*\s+)?next\.")

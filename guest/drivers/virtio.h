@@ -14,7 +14,7 @@
 #ifndef GUEST_VIRTIO_H
 #define GUEST_VIRTIO_H
 
-#include "drivers/virtio_spec.h"
+#include "virtio_spec.h"
 #include "lib/types.h"
 #include "lib/x86.h"
 

@@ -24,7 +24,7 @@ static struct {
 	struct virtio_dev *dev;		/* set once it is usable */
 	struct virtqueue vq;
 	u64 capacity;			/* in sectors */
-	struct virtio_blk_req hdr;
+	struct virtio_blk_req_hdr hdr;
 	volatile u8 status;
 	volatile bool done;
 } blk;
@@ -76,7 +76,7 @@ static int blk_request(u32 type, u64 sector, void *buf, u32 count)
 	struct vq_buf bufs[3];
 	unsigned int n = 0, out;
 
-	blk.hdr = (struct virtio_blk_req){ .type = type, .sector = sector };
+	blk.hdr = (struct virtio_blk_req_hdr){ .type = type, .sector = sector };
 	blk.status = ~VIRTIO_BLK_S_OK;
 	blk.done = false;
 	bufs[n++] = (struct vq_buf){ &blk.hdr, sizeof(blk.hdr) };

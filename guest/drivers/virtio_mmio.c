@@ -150,7 +150,7 @@ void virtio_mmio_probe(void)
 		magic = rd(&probe, VIRTIO_MMIO_MAGIC_VALUE);
 		version = rd(&probe, VIRTIO_MMIO_VERSION);
 		if (magic != VIRTIO_MMIO_MAGIC ||
-		    version != VIRTIO_MMIO_VERSION_MODERN) {
+		    version != VIRTIO_MMIO_VERSION_2) {
 			printf("virtio: mmio slot %u: magic %#x version %u, "
 			       "not a virtio-mmio v2 device\n", slot, magic,
 			       version);

@@ -7,7 +7,7 @@
  * drivers have started, instead of a first process.
  *
  * Book: book/08-virtio.md, "Trusting nothing in the ring".  Read
- * launcher/virtio.h next.
+ * launcher/devices.h next.
  */
 #include "drivers/virtio.h"
 #include "lib/result.h"
@@ -24,7 +24,7 @@
  */
 void blk_badring(void)
 {
-	static struct virtio_blk_req hdr;
+	static struct virtio_blk_req_hdr hdr;
 	struct virtqueue *vq = blk_queue();
 	u8 status;
 

@@ -598,9 +598,9 @@ static void blk_read_write_flush(void)
 	       (unsigned long long)dev.faults);
 	/* fd -1: no VM to interrupt, but the status says why. */
 	EXPECT(dev.interrupts == 3 &&
-	       reg(VIRTIO_MMIO_INTERRUPT_STATUS) == VIRTIO_MMIO_INT_VRING,
+	       reg(VIRTIO_MMIO_INTERRUPT_STATUS) == VIRTIO_ISR_QUEUE,
 	       "interrupts");
-	wreg(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	wreg(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_ISR_QUEUE);
 	EXPECT(!reg(VIRTIO_MMIO_INTERRUPT_STATUS), "InterruptACK");
 }
 
@@ -693,7 +693,7 @@ static void features_refused(void)
 {
 	blk_up(true);
 	EXPECT(!(negotiate(VIRTIO_BIT(VIRTIO_F_VERSION_1) |
-			   VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX)) &
+			   VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX)) &
 		 VIRTIO_STATUS_FEATURES_OK), "EVENT_IDX was not offered");
 	EXPECT(!(negotiate(VIRTIO_BIT(VIRTIO_BLK_F_FLUSH)) &
 		 VIRTIO_STATUS_FEATURES_OK), "no VERSION_1");

@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * virtio.h - the numbers of the virtio 1.x specification that the
- * launcher's devices use, and nothing else.
+ * virtio_spec.h - the numbers and layouts of the virtio 1.x specification,
+ * for the guest's drivers and the launcher's devices alike.
  *
- * They are the specification's, not ligeiro's: the guest's drivers were
- * written against the same document, which is why they live here and not
- * in hv/uapi/ligeiro.h.  Each group names the section of "Virtual I/O
+ * They are the specification's, not ligeiro's, which is why they live
+ * here, in the one folder both include, and not in hv/uapi/ligeiro.h (the
+ * module never looks inside a virtqueue).  Linux's own uapi headers say
+ * the same, but do not mix with the freestanding guest's types.  Each group names the section of "Virtual I/O
  * Device (VIRTIO) Version 1.2" it comes from; the layouts of the split
  * virtqueue are written out as C structs because the device reads them
  * straight out of guest memory.  Everything is little endian, as virtio
  * 1.x is, which on x86-64 means as the host stores it.
  *
  * The book introduces these in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read devices.h next.
+ * (book/08-virtio.md).  Read guest/drivers/virtio.h next.
  */
-#ifndef LIGEIRO_LAUNCHER_VIRTIO_H
-#define LIGEIRO_LAUNCHER_VIRTIO_H
+#ifndef LIGEIRO_VIRTIO_SPEC_H
+#define LIGEIRO_VIRTIO_SPEC_H
 
 #include <stdint.h>
 
@@ -31,7 +32,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define VIRTIO_STATUS_FAILED		128
 
 /* 6 Reserved Feature Bits, and 2.7.10's event index; bit numbers. */
-#define VIRTIO_F_RING_EVENT_IDX		29
+#define VIRTIO_RING_F_EVENT_IDX		29
 #define VIRTIO_F_VERSION_1		32
 #define VIRTIO_BIT(n)			(1ull << (n))
 
@@ -85,6 +86,40 @@ struct virtq_used {
 	struct virtq_used_elem ring[];
 };
 
+/* 4.1: virtio over PCI, modern: vendor, device 0x1040 + type. */
+#define VIRTIO_PCI_VENDOR		0x1af4
+#define VIRTIO_PCI_DEVICE_MODERN	0x1040
+#define VIRTIO_PCI_DEVICE_LEGACY	0x1000	/* transitional: 0x1000.. */
+#define VIRTIO_PCI_SUBSYSTEM_ID		0x2e	/* transitional: the type */
+
+/* 4.1.4: a vendor capability: which structure, in which BAR, where. */
+#define VIRTIO_PCI_CAP_COMMON_CFG	1
+#define VIRTIO_PCI_CAP_NOTIFY_CFG	2
+#define VIRTIO_PCI_CAP_ISR_CFG		3
+#define VIRTIO_PCI_CAP_DEVICE_CFG	4
+#define VIRTIO_PCI_CAP_TYPES		5	/* 1..4 are used here */
+#define VIRTIO_PCI_CAP_CFG_TYPE		3	/* byte offsets in the cap */
+#define VIRTIO_PCI_CAP_BAR		4
+#define VIRTIO_PCI_CAP_OFFSET		8
+#define VIRTIO_PCI_CAP_LENGTH		12
+#define VIRTIO_PCI_NOTIFY_MULTIPLIER	16
+
+/* 4.1.4.3: the common configuration structure's fields. */
+#define VIRTIO_PCI_DEVICE_FEATURE_SELECT 0x00	/* 32 bits each */
+#define VIRTIO_PCI_DEVICE_FEATURE	0x04
+#define VIRTIO_PCI_DRIVER_FEATURE_SELECT 0x08
+#define VIRTIO_PCI_DRIVER_FEATURE	0x0c
+#define VIRTIO_PCI_NUM_QUEUES		0x12	/* 16 */
+#define VIRTIO_PCI_DEVICE_STATUS	0x14	/* 8 */
+#define VIRTIO_PCI_CONFIG_GENERATION	0x15	/* 8 */
+#define VIRTIO_PCI_QUEUE_SELECT		0x16	/* 16 */
+#define VIRTIO_PCI_QUEUE_SIZE		0x18	/* 16 */
+#define VIRTIO_PCI_QUEUE_ENABLE		0x1c	/* 16 */
+#define VIRTIO_PCI_QUEUE_NOTIFY_OFF	0x1e	/* 16 */
+#define VIRTIO_PCI_QUEUE_DESC		0x20	/* 64, as two 32-bit halves */
+#define VIRTIO_PCI_QUEUE_DRIVER		0x28	/* the avail ring */
+#define VIRTIO_PCI_QUEUE_DEVICE		0x30	/* the used ring */
+
 /* 4.2.2 MMIO Device Register Layout (version 2), byte offsets. */
 #define VIRTIO_MMIO_MAGIC_VALUE		0x000
 #define VIRTIO_MMIO_VERSION		0x004
@@ -114,18 +149,22 @@ struct virtq_used {
 #define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt", little endian */
 #define VIRTIO_MMIO_VERSION_2	2
 
-/* 4.2.2: InterruptStatus bits. */
-#define VIRTIO_MMIO_INT_VRING	1	/* a used buffer */
-#define VIRTIO_MMIO_INT_CONFIG	2	/* configuration changed */
+/* 4.2.2 InterruptStatus, 4.1.4.5 the PCI ISR: the same two bits. */
+#define VIRTIO_ISR_QUEUE	1	/* a used ring moved */
+#define VIRTIO_ISR_CONFIG	2	/* configuration or status changed */
 
-/* 5.3 Console Device: queue 0 receives, queue 1 transmits. */
-#define VIRTIO_CONSOLE_RX	0
-#define VIRTIO_CONSOLE_TX	1
+/* 5.3 Console Device: without MULTIPORT, queue 0 receives, 1 transmits. */
+#define VIRTIO_CONSOLE_RECEIVEQ		0
+#define VIRTIO_CONSOLE_TRANSMITQ	1
+
+/* 5.4 Entropy Device: a single queue. */
+#define VIRTIO_RNG_REQUESTQ		0
 
 /* 5.2 Block Device: feature bits, the request's header, types, status. */
 #define VIRTIO_BLK_F_RO		5
 #define VIRTIO_BLK_F_FLUSH	9
 
+#define VIRTIO_BLK_CFG_CAPACITY	0	/* le64, in sectors */
 #define VIRTIO_BLK_SECTOR_SIZE	512	/* the unit of sectors */
 #define VIRTIO_BLK_SECTOR_TEXT	"512"	/* the same, for messages */
 #define VIRTIO_BLK_ID_BYTES	20	/* GET_ID's answer, NUL-padded */
@@ -145,4 +184,4 @@ struct virtio_blk_req_hdr {
 #define VIRTIO_BLK_S_IOERR	1
 #define VIRTIO_BLK_S_UNSUPP	2
 
-#endif /* LIGEIRO_LAUNCHER_VIRTIO_H */
+#endif /* LIGEIRO_VIRTIO_SPEC_H */
