@@ -38,6 +38,7 @@
 #include <asm/segment.h>
 #include <asm/trapnr.h>
 #include "switcher.h"
+#include "switcher-offsets.h"
 
 
 /*

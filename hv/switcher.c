@@ -143,22 +143,11 @@ int switcher_init(void)
 	unsigned int i;
 	int cpu;
 
-	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.ds) != RW_DS);
-	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.gs) != RW_DS + 24);
-	BUILD_BUG_ON(offsetof(struct switcher_host, ds) != HOST_DS);
-	BUILD_BUG_ON(offsetof(struct switcher_host, gs) != HOST_DS + 24);
-	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.gs_base) != RW_GS_BASE);
-	BUILD_BUG_ON(offsetof(struct switcher_rw, regs) != RW_REGS);
-	BUILD_BUG_ON(sizeof(struct switcher_regs) != REGS_SIZE);
-	BUILD_BUG_ON(offsetof(struct switcher_regs, vector) != REGS_VECTOR);
-	BUILD_BUG_ON(offsetof(struct switcher_regs, rip) != REGS_RIP);
+	BUILD_BUG_ON(offsetof(struct switcher_rw, segs.gs) !=
+		     offsetof(struct switcher_rw, segs.ds) + 24);
+	BUILD_BUG_ON(offsetof(struct switcher_host, gs) !=
+		     offsetof(struct switcher_host, ds) + 24);
 	BUILD_BUG_ON(sizeof(struct switcher_rw) != PAGE_SIZE);
-	BUILD_BUG_ON(offsetof(struct switcher_host, kernel_gs_base) !=
-		     HOST_KGS_BASE);
-	BUILD_BUG_ON(offsetof(struct switcher_host, regs) != HOST_REGS);
-	BUILD_BUG_ON(offsetof(struct switcher_host, gdt) != HOST_GDT);
-	BUILD_BUG_ON(offsetof(struct switcher_host, guest_idt) !=
-		     HOST_GUEST_IDT);
 	BUILD_BUG_ON(sizeof(struct switcher_gdt) > PAGE_SIZE);
 	BUILD_BUG_ON(IDT_ENTRIES * sizeof(gate_desc) != PAGE_SIZE);
 	BUILD_BUG_ON(LIGEIRO_HCALL_VECTOR >= FIRST_EXTERNAL_VECTOR);

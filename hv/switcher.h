@@ -20,40 +20,19 @@
  * the rw page holds nothing the host trusts, and the host page is simply
  * absent from the guest's tables.
  *
- * The offsets below are used by the assembly; switcher.c checks each one
- * against the C structures at compile time.  Read switcher.c next.
+ * The assembly finds the structures' fields through offsets the compiler
+ * computes (asm-offsets.c, into the generated switcher-offsets.h).  Read
+ * asm-offsets.c next.
  */
 #ifndef LIGEIRO_SWITCHER_H
 #define LIGEIRO_SWITCHER_H
 
-/* struct switcher_rw, the guest-visible trap page */
-#define RW_NMI_PENDING	0
-#define RW_DS		8	/* then es, fs, gs: 8 bytes apart */
-#define RW_FS_BASE	40
-#define RW_GS_BASE	48
-#define REGS_SIZE	(22 * 8)
-#define RW_REGS		(PAGE_SIZE - REGS_SIZE)
-#define REGS_VECTOR	(15 * 8)	/* offsets in struct switcher_regs */
-#define REGS_RIP	(17 * 8)
-/* The NMI note, from %rsp where it points at regs.vector or regs.rip. */
+/*
+ * The NMI note, from %rsp where it points at regs.vector or regs.rip; the
+ * fields' offsets come from asm-offsets.c, in switcher-offsets.h.
+ */
 #define NMI_FROM_VECTOR	(RW_NMI_PENDING - RW_REGS - REGS_VECTOR)
 #define NMI_FROM_RIP	(RW_NMI_PENDING - RW_REGS - REGS_RIP)
-
-/* struct switcher_host, the host-only page that follows the rw page */
-#define HOST_RSP	0
-#define HOST_CR3	8
-#define HOST_CR4	16
-#define HOST_GUEST_CR3	24
-#define HOST_GUEST_CR4	32
-#define HOST_DS		40	/* then es, fs, gs: 8 bytes apart */
-#define HOST_FS_BASE	72
-#define HOST_GS_BASE	80
-#define HOST_KGS_BASE	88
-#define HOST_REGS	96
-#define HOST_GDT	112
-#define HOST_IDT	128
-#define HOST_GUEST_GDT	144
-#define HOST_GUEST_IDT	160
 
 /* The guest's GDT: the host kernel's CS/DS keep their indices (2, 3). */
 #define SWITCHER_GDT_ENTRIES	12
