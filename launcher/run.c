@@ -19,8 +19,8 @@
  *
  * The book covers this in "The launcher" (book/03-launcher.md), trap
  * mode's serial exit and counters in book/07-trap-and-emulate.md, and the
- * device exits in book/08-virtio.md.  hv/main.c is the module's side of
- * each ioctl.  Read hv/main.c next.
+ * device exits in book/08-virtio.md.  hv/module.c is the module's side of
+ * each ioctl.  Read hv/module.c next.
  */
 #include <cpuid.h>
 #include <errno.h>

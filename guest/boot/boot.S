@@ -16,7 +16,7 @@
  *   4. enable PAE, set EFER.LME, enable paging: the CPU is now in long mode,
  *      still running 32-bit "compatibility" code;
  *   5. load a GDT with a 64-bit code segment and far-jump into it;
- *   6. call guest_main(magic, info) in main.c.
+ *   6. call guest_main(magic, info) in entry.c.
  *
  * ligeiro has done all that already: its launcher finds ligeiro_start
  * through an ELF note (below) and the hypervisor starts it in long mode at

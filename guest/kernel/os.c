@@ -1,7 +1,7 @@
 /*
  * os.c - the operating system proper, the same in both worlds.
  *
- * main.c arrives here from either entry point with the word that names
+ * entry.c arrives here from either entry point with the word that names
  * the first program, once the page allocator knows the free memory.  From
  * here on only pv_ops knows whether we run natively or under ligeiro (and
  * probe.c, whose whole business it is):

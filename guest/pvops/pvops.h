@@ -116,7 +116,7 @@ struct pv_ops {
 extern struct pv_ops pv_ops;
 
 /*
- * How we were started, set by main.c's entry points: which backend pv_ops
+ * How we were started, set by entry.c's entry points: which backend pv_ops
  * is, and whether it runs at ring 0.  The kernel proper does not read it;
  * the self-checks do (probe.c reports what each world looks like from
  * inside, hostile.c picks how to make an exit), and so does virtio.c,

@@ -13,7 +13,7 @@
  * built with: an old launcher and a new module fail loudly, not strangely.
  *
  * The book explains the ABI in its chapter "The launcher"
- * (book/03-launcher.md).  The launcher is its first user, and hv/main.c
+ * (book/03-launcher.md).  The launcher is its first user, and hv/module.c
  * its other side.  Read launcher/main.c next.
  */
 #ifndef _UAPI_LIGEIRO_H

@@ -2,7 +2,7 @@
 #
 # Booted by tests/test_worldswitch.py under -cpu qemu64 and -cpu max.  The
 # guest image's command line (after `--`) picks what it does: see
-# guest/boot/main.c.  Each check prints a RESULT line; the guest's own checks
+# guest/boot/entry.c.  Each check prints a RESULT line; the guest's own checks
 # print theirs too, through the launcher's console.
 . /tests/lib.sh
 G=/guest/ligeiro-guest.elf

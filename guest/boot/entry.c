@@ -1,5 +1,5 @@
 /*
- * main.c - the guest kernel's two ways in, and its command line.
+ * entry.c - the guest kernel's two ways in, and its command line.
  *
  * Booted natively, boot.S arrives in guest_main() in 64-bit mode with the
  * multiboot2 magic and the address of the boot information, from which

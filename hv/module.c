@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - ligeiro.ko's front door: the module's life and /dev/ligeiro.
+ * module.c - ligeiro.ko's front door: the module's life and /dev/ligeiro.
  *
  * A hypervisor in the lguest tradition is mostly an ordinary character
  * device.  The launcher opens /dev/ligeiro, and each open file is one
