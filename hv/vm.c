@@ -20,6 +20,7 @@
 
 /* Guest memory ends below the device window (uapi/ligeiro.h). */
 #define VM_MEM_MAX	LIGEIRO_MMIO_BASE
+static_assert(LIGEIRO_PAGE_SIZE == PAGE_SIZE);
 
 /** vm_page_ptr() - the kernel's pointer to guest-physical address @gpa. */
 void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa)

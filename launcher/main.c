@@ -39,8 +39,8 @@
 
 #define PROG		"ligeiro"
 
-/* x86-64 pages are 4 KiB; guest memory is handed out in whole pages. */
-#define GUEST_PAGE_SIZE	4096ull
+/* Guest memory is handed out in whole pages of the ABI's size. */
+#define GUEST_PAGE_SIZE	((unsigned long long)LIGEIRO_PAGE_SIZE)
 
 /*
  * Bounds on --mem.  The guest is linked at 1 MiB, so below 2 MiB there is

@@ -49,12 +49,16 @@
 					   trap, and the hypervisor emulates
 					   them and a PC's COM1, PIT and PIC */
 
+/* The page of every address and size the ABI takes: x86-64's 4 KiB. */
+#define LIGEIRO_PAGE_SIZE	4096
+
 /**
  * struct ligeiro_create - LIGEIRO_CREATE_VM: make this open file a VM.
  * @mem_addr: page-aligned start of the launcher's anonymous mapping that
  *	becomes guest-physical memory 0..mem_size.  It is pinned until the
  *	file is closed.
- * @mem_size: its size in bytes, a multiple of the page size.
+ * @mem_size: its size in bytes, a multiple of the page size
+ *	(LIGEIRO_PAGE_SIZE).
  * @entry: guest-physical address where the guest starts: 64-bit code,
  *	run at ring 1 with interrupts virtually disabled.
  * @boot_gpa: passed to the guest in %rdi; where the launcher put its
