@@ -111,7 +111,7 @@ static uint8_t request(struct blk *b, struct chain *c,
 	return VIRTIO_BLK_S_UNSUPP;
 }
 
-static void serve(struct virtio_dev *d, unsigned int q)
+static void serve(struct vdev *d, unsigned int q)
 {
 	struct virtio_blk_req_hdr h;
 	struct chain c;
@@ -138,7 +138,7 @@ static const struct virtio_ops blk_ops = {
 	.serve = serve,
 };
 
-int blk_create(struct virtio_dev *d, const char *path, bool ro)
+int blk_create(struct vdev *d, const char *path, bool ro)
 {
 	const char *problem = NULL;
 	struct stat st;

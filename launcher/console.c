@@ -81,7 +81,7 @@ static void *reader(void *arg)
 }
 
 /* Fill receive buffers while there are both bytes and buffers. */
-static void receive(struct virtio_dev *d, struct console *con)
+static void receive(struct vdev *d, struct console *con)
 {
 	struct chain c;
 	size_t n;
@@ -98,7 +98,7 @@ static void receive(struct virtio_dev *d, struct console *con)
 }
 
 /* To stdout; once writing failed (and was reported), output is dropped. */
-static void transmit(struct virtio_dev *d)
+static void transmit(struct vdev *d)
 {
 	static bool broken;
 	struct chain c;
@@ -112,7 +112,7 @@ static void transmit(struct virtio_dev *d)
 	}
 }
 
-static void serve(struct virtio_dev *d, unsigned int q)
+static void serve(struct vdev *d, unsigned int q)
 {
 	if (q == VIRTIO_CONSOLE_TRANSMITQ)
 		transmit(d);
@@ -127,7 +127,7 @@ static const struct virtio_ops console_ops = {
 	.serve = serve,
 };
 
-int console_create(struct virtio_dev *d)
+int console_create(struct vdev *d)
 {
 	/* No feature of its own: one port, no size, no emergency write. */
 	d->ops = &console_ops;
@@ -140,7 +140,7 @@ int console_create(struct virtio_dev *d)
  * /dev/null).  The thread takes no signals: SIGINT and friends stay the
  * main thread's.
  */
-void console_listen(struct virtio_dev *d)
+void console_listen(struct vdev *d)
 {
 	sigset_t all, old;
 	pthread_t t;
@@ -163,7 +163,7 @@ void console_listen(struct virtio_dev *d)
 }
 
 /* At every exit: whatever input the reader has for the guest. */
-void console_input(struct virtio_dev *d)
+void console_input(struct vdev *d)
 {
 	bool waiting;
 

@@ -21,7 +21,7 @@
 enum { SLOT_CONSOLE, SLOT_BLK, SLOT_RNG };
 _Static_assert(SLOT_RNG < LIGEIRO_MMIO_SLOTS, "ligeiro.h has fewer slots");
 
-static struct virtio_dev slots[LIGEIRO_MMIO_SLOTS];
+static struct vdev slots[LIGEIRO_MMIO_SLOTS];
 
 int devices_setup(const struct devices_options *o,
 		  const struct guest_mem *mem)
@@ -33,7 +33,7 @@ int devices_setup(const struct devices_options *o,
 	int ret;
 
 	for (i = 0; i < LIGEIRO_MMIO_SLOTS; i++)
-		virtio_init(&slots[i], mem, i);
+		vdev_init(&slots[i], mem, i);
 	ret = console_create(&slots[SLOT_CONSOLE]);
 	if (!ret && o->disk)
 		ret = blk_create(&slots[SLOT_BLK], o->disk, o->disk_ro);
@@ -72,7 +72,7 @@ void devices_poll(void)
 
 void devices_print_stats(void)
 {
-	const struct virtio_dev *d;
+	const struct vdev *d;
 
 	for (d = slots; d < slots + LIGEIRO_MMIO_SLOTS; d++) {
 		if (d->ops->device_id == VIRTIO_ID_NONE)

@@ -4,7 +4,7 @@
  *
  * Each device sits in a slot of the virtio-mmio window that ligeiro.h
  * defines: slot 0 the console, slot 1 the block device (with --disk),
- * slot 2 the entropy source.  A struct virtio_dev is one slot: the
+ * slot 2 the entropy source.  A struct vdev is one slot: the
  * transport's state (mmio.c), shared by every device, and the device's
  * own few hooks and data (console.c, blk.c, rng.c).  devices.c puts them
  * in their slots and is what run.c talks to.
@@ -23,7 +23,7 @@
 /* The most queues a device of ours has: the console's two. */
 #define VIRTIO_MAX_QUEUES	2
 
-struct virtio_dev;
+struct vdev;
 
 /* A device's part: who it is and what its queues do. */
 struct virtio_ops {
@@ -31,7 +31,7 @@ struct virtio_ops {
 	uint32_t device_id;		/* VIRTIO_ID_* */
 	unsigned int nr_queues;
 	/* Serve queue @q: pop, handle and push every chain there is. */
-	void (*serve)(struct virtio_dev *d, unsigned int q);
+	void (*serve)(struct vdev *d, unsigned int q);
 };
 
 /* One virtio-mmio queue's registers, kept until QueueReady makes a vq. */
@@ -42,8 +42,12 @@ struct virtio_queue {
 	struct vq vq;
 };
 
-/* One slot: the transport's state, the device's counters and data. */
-struct virtio_dev {
+/*
+ * One slot: a device the launcher plays, its transport state, counters and
+ * data.  (The guest's side of a device is guest/drivers/virtio.h's
+ * struct virtio_dev.)
+ */
+struct vdev {
 	const struct virtio_ops *ops;
 	const struct guest_mem *mem;
 	unsigned int slot;
@@ -62,25 +66,25 @@ struct virtio_dev {
 
 /* mmio.c: the register file. */
 /* An empty slot; a device's create() fills it in. */
-void virtio_init(struct virtio_dev *d, const struct guest_mem *mem,
+void vdev_init(struct vdev *d, const struct guest_mem *mem,
 		 unsigned int slot);
-uint32_t virtio_read(struct virtio_dev *d, uint32_t off, uint32_t size);
-void virtio_write(struct virtio_dev *d, uint32_t off, uint32_t size,
+uint32_t virtio_read(struct vdev *d, uint32_t off, uint32_t size);
+void virtio_write(struct vdev *d, uint32_t off, uint32_t size,
 		  uint32_t value);
 /* Serve queue @q now (a notification, or input arrived); interrupt. */
-void virtio_kick(struct virtio_dev *d, unsigned int q);
+void virtio_kick(struct vdev *d, unsigned int q);
 /* vq_pop() for a device: counts the request, or reports the fault. */
-int virtio_pop(struct virtio_dev *d, unsigned int q, struct chain *c);
+int virtio_pop(struct vdev *d, unsigned int q, struct chain *c);
 /* A broken request or ring: DEVICE_NEEDS_RESET, reported once. */
 __attribute__((format(printf, 2, 3)))
-void virtio_fault(struct virtio_dev *d, const char *fmt, ...);
+void virtio_fault(struct vdev *d, const char *fmt, ...);
 
 /* The devices, on an initialized slot; 0 or a LIGEIRO_EXIT_* status. */
-int blk_create(struct virtio_dev *d, const char *path, bool ro);
-int console_create(struct virtio_dev *d);
-void console_listen(struct virtio_dev *d);	/* start reading stdin */
-void console_input(struct virtio_dev *d);	/* after it did */
-int rng_create(struct virtio_dev *d);
+int blk_create(struct vdev *d, const char *path, bool ro);
+int console_create(struct vdev *d);
+void console_listen(struct vdev *d);	/* start reading stdin */
+void console_input(struct vdev *d);	/* after it did */
+int rng_create(struct vdev *d);
 
 /* devices.c: what main.c and run.c use. */
 struct devices_options {

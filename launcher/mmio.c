@@ -33,7 +33,7 @@ static const struct virtio_ops empty = {
 	.device_id = VIRTIO_ID_NONE,
 };
 
-void virtio_init(struct virtio_dev *d, const struct guest_mem *mem,
+void vdev_init(struct vdev *d, const struct guest_mem *mem,
 		 unsigned int slot)
 {
 	memset(d, 0, sizeof(*d));
@@ -44,7 +44,7 @@ void virtio_init(struct virtio_dev *d, const struct guest_mem *mem,
 }
 
 /* Status 0: forget everything the driver told us. */
-static void reset(struct virtio_dev *d)
+static void reset(struct vdev *d)
 {
 	d->status = d->isr = d->queue_sel = 0;
 	d->features_sel = d->driver_features_sel = 0;
@@ -54,12 +54,12 @@ static void reset(struct virtio_dev *d)
 }
 
 /* The queue QueueSel selects, or NULL if the device has no such queue. */
-static struct virtio_queue *selected(struct virtio_dev *d)
+static struct virtio_queue *selected(struct vdev *d)
 {
 	return d->queue_sel < d->ops->nr_queues ? &d->q[d->queue_sel] : NULL;
 }
 
-static void interrupt(struct virtio_dev *d, uint32_t why)
+static void interrupt(struct vdev *d, uint32_t why)
 {
 	static bool reported;
 
@@ -74,7 +74,7 @@ static void interrupt(struct virtio_dev *d, uint32_t why)
 	}
 }
 
-void virtio_fault(struct virtio_dev *d, const char *fmt, ...)
+void virtio_fault(struct vdev *d, const char *fmt, ...)
 {
 	char msg[160];
 	va_list ap;
@@ -97,7 +97,7 @@ void virtio_fault(struct virtio_dev *d, const char *fmt, ...)
 }
 
 /* Whether queue @q may run: set up, and the driver done with setting up. */
-static bool live(struct virtio_dev *d, unsigned int q)
+static bool live(struct vdev *d, unsigned int q)
 {
 	return q < d->ops->nr_queues && d->q[q].ready &&
 	       (d->status & (VIRTIO_STATUS_DRIVER_OK |
@@ -105,7 +105,7 @@ static bool live(struct virtio_dev *d, unsigned int q)
 	       VIRTIO_STATUS_DRIVER_OK;
 }
 
-int virtio_pop(struct virtio_dev *d, unsigned int q, struct chain *c)
+int virtio_pop(struct vdev *d, unsigned int q, struct chain *c)
 {
 	int ret;
 
@@ -120,7 +120,7 @@ int virtio_pop(struct virtio_dev *d, unsigned int q, struct chain *c)
 	return ret;
 }
 
-void virtio_kick(struct virtio_dev *d, unsigned int q)
+void virtio_kick(struct vdev *d, unsigned int q)
 {
 	uint16_t old;
 
@@ -137,7 +137,7 @@ void virtio_kick(struct virtio_dev *d, unsigned int q)
  * says we answer by leaving the bit clear.  We refuse what we did not
  * offer, and a driver without VERSION_1: the legacy interface is not here.
  */
-static void set_status(struct virtio_dev *d, uint32_t v)
+static void set_status(struct vdev *d, uint32_t v)
 {
 	uint64_t extra = d->driver_features & ~d->features;
 
@@ -155,7 +155,7 @@ static void set_status(struct virtio_dev *d, uint32_t v)
 }
 
 /* QueueReady: check the rings now, so the device never sees bad ones. */
-static void set_ready(struct virtio_dev *d, struct virtio_queue *q,
+static void set_ready(struct vdev *d, struct virtio_queue *q,
 		      uint32_t v)
 {
 	bool event_idx = d->driver_features &
@@ -203,7 +203,7 @@ static uint64_t *queue_addr(struct virtio_queue *q, uint32_t low)
 }
 
 /* Configuration space: little endian, bytes past ours read as 0. */
-static uint32_t config_read(struct virtio_dev *d, uint32_t off,
+static uint32_t config_read(struct vdev *d, uint32_t off,
 			    uint32_t size)
 {
 	uint32_t v = 0, i;
@@ -214,7 +214,7 @@ static uint32_t config_read(struct virtio_dev *d, uint32_t off,
 	return v;
 }
 
-uint32_t virtio_read(struct virtio_dev *d, uint32_t off, uint32_t size)
+uint32_t virtio_read(struct vdev *d, uint32_t off, uint32_t size)
 {
 	struct virtio_queue *q = selected(d);
 
@@ -248,7 +248,7 @@ uint32_t virtio_read(struct virtio_dev *d, uint32_t off, uint32_t size)
 	return 0;
 }
 
-void virtio_write(struct virtio_dev *d, uint32_t off, uint32_t size,
+void virtio_write(struct vdev *d, uint32_t off, uint32_t size,
 		  uint32_t v)
 {
 	struct virtio_queue *q = selected(d);

@@ -40,7 +40,7 @@ static int fill(unsigned char *p, size_t len)
 	return 0;
 }
 
-static void serve(struct virtio_dev *d, unsigned int q)
+static void serve(struct vdev *d, unsigned int q)
 {
 	static bool reported;
 	uint32_t done;
@@ -71,7 +71,7 @@ static const struct virtio_ops rng_ops = {
 	.serve = serve,
 };
 
-int rng_create(struct virtio_dev *d)
+int rng_create(struct vdev *d)
 {
 	if (urandom < 0)
 		urandom = open(URANDOM, O_RDONLY | O_CLOEXEC);

@@ -60,7 +60,7 @@ struct vq {
 };
 
 /* One buffer of a chain, already translated and checked. */
-struct vq_buf {
+struct chain_buf {
 	unsigned char *p;
 	uint32_t len;
 };
@@ -73,7 +73,7 @@ struct chain {
 	uint16_t head;
 	unsigned int n, nr_readable;
 	uint32_t readable, writable;	/* their total lengths */
-	struct vq_buf buf[VQ_MAX_SIZE];
+	struct chain_buf buf[VQ_MAX_SIZE];
 };
 
 /**

@@ -443,7 +443,7 @@ static void chain_copy(void)
  * The block device, driven as a driver would: through the registers.
  * The disk is DISK_SECTORS sectors, sector i filled with 'A' + i.
  */
-static struct virtio_dev dev;
+static struct vdev dev;
 static char disk_path[] = "/tmp/test_vq.XXXXXX";
 static int disk_fd = -1;
 
@@ -504,7 +504,7 @@ static void blk_up(bool ro)
 	uint64_t offered;
 
 	make_disk();
-	virtio_init(&dev, &mem, 1);
+	vdev_init(&dev, &mem, 1);
 	if (blk_create(&dev, disk_path, ro)) {
 		fail("blk_create: %s", said);
 		return;
@@ -720,7 +720,7 @@ static void mmio_bad_ring(void)
 
 static void empty_slot(void)
 {
-	virtio_init(&dev, &mem, 2);
+	vdev_init(&dev, &mem, 2);
 	wreg(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
 	EXPECT(reg(VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MMIO_MAGIC &&
 	       reg(VIRTIO_MMIO_VERSION) == 2 &&
