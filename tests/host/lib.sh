@@ -73,6 +73,15 @@ run() {
 	result "$name" $? "exit status $st, expected $want"
 }
 
+# wait_for WORD FILE: until FILE says WORD, or ten seconds have passed.
+wait_for() {
+	n=0
+	while ! grep -q "$1" "$2" && [ $n -lt 200 ]; do
+		usleep 50000
+		n=$((n + 1))
+	done
+}
+
 finish() {
 	[ "$failures" = 0 ]
 	exit

@@ -76,11 +76,7 @@ check trap.exit_range "status $st" -- \
 	sh -c "test $st = $LIGEIRO_EXIT_KILLED && grep -q 'above $LIGEIRO_EXIT_GUEST_MAX' /tmp/exit.out"
 ligeiro --mode=trap $G -- spin >/tmp/spin.out 2>&1 &
 pid=$!
-n=0
-while ! grep -q spinning /tmp/spin.out && [ $n -lt 200 ]; do
-	usleep 50000
-	n=$((n + 1))
-done
+wait_for spinning /tmp/spin.out
 usleep 200000
 kill -9 $pid
 wait $pid

@@ -57,11 +57,7 @@ check ws.hostile_nmi "status $st, $unknown unknown NMIs in the log" -- \
 #    and a host task on the same CPU keeps running meanwhile.
 taskset -c 0 ligeiro $G -- spin >/tmp/spin.out 2>&1 &
 pid=$!
-n=0
-while ! grep -q spinning /tmp/spin.out && [ $n -lt 200 ]; do
-	usleep 50000
-	n=$((n + 1))
-done
+wait_for spinning /tmp/spin.out
 check ws.spinning "the guest reached its spin loop" -- grep -q spinning /tmp/spin.out
 # (rename is atomic: the reader never sees a half-written file)
 (i=0; while :; do i=$((i + 1)); echo $i >/tmp/count.new; mv /tmp/count.new /tmp/count; done) &

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include <ligeiro.h>
+#include "unit.h"
 #include "decode.h"		/* hv/decode.h, found through -iquote */
 
 /* The registers and bases decode_address() is given: all different. */
@@ -288,19 +289,7 @@ static const unsigned long long gpr[16] = {
 	GPR(8), GPR(9), GPR(10), GPR(11), GPR(12), GPR(13), GPR(14), GPR(15),
 };
 
-/* The first thing that went wrong in the current case, or "". */
-static char why[200];
 
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why[0])
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-}
 
 static sigjmp_buf crash;
 
@@ -426,19 +415,6 @@ static int judge(const char *name, const unsigned char *start,
 	printf("\n");
 	why[0] = '\0';
 	return 1;
-}
-
-/* One page for the copies, then one no-access page right after it. */
-static unsigned char *guarded_page(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	unsigned char *p;
-
-	p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED || mprotect(p + page, page, PROT_NONE))
-		return NULL;
-	return p + page;
 }
 
 int main(void)

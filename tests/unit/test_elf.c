@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <ligeiro.h>
+#include "unit.h"
 #include "elf.h"		/* launcher/elf.h, found through -iquote */
 
 #define GUEST_MEM	(4ull << 20)	/* the tests' guest has 4 MiB */
@@ -502,19 +503,6 @@ static int test_load(const struct image *img)
 	       ok ? "PASS" : "FAIL wrong entry or end, or segments or bss not where they belong");
 	munmap(mem, GUEST_MEM);
 	return ok;
-}
-
-/* One page for the image, then one no-access page right after it. */
-static unsigned char *guarded_page(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	unsigned char *p;
-
-	p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED || mprotect(p + page, page, PROT_NONE))
-		return NULL;
-	return p + page;
 }
 
 int main(void)

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include <ligeiro.h>
+#include "unit.h"
 #include "devices.h"		/* launcher/, found through -iquote */
 
 #define MEM_SIZE	(64u << 10)	/* the tests' guest has 64 KiB */
@@ -50,21 +51,9 @@ static struct guest_mem mem;
 static struct vq vq;
 static struct chain chain;
 
-/* The first thing that went wrong in the current case, or "". */
-static char why[200];
 /* What the code under test last said through say(). */
 static char said[200];
 
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why[0])
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-}
 
 void say(const char *fmt, ...)
 {
