@@ -51,6 +51,23 @@ static int file_io(int fd, unsigned char *p, size_t len, uint64_t pos,
 	return 0;
 }
 
+/* A chain_walk() function: each piece of the data to or from the file. */
+struct file_pos {
+	int fd;
+	uint64_t pos;
+	bool to_file;
+};
+
+static int file_piece(void *arg, unsigned char *p, size_t n)
+{
+	struct file_pos *f = arg;
+
+	if (file_io(f->fd, p, n, f->pos, f->to_file))
+		return -1;
+	f->pos += n;
+	return 0;
+}
+
 /*
  * IN and OUT.  The data is the readable bytes after the header (OUT) or
  * the writable ones before the status byte (IN).
@@ -60,10 +77,9 @@ static uint8_t transfer(struct blk *b, struct chain *c, uint64_t sector,
 {
 	size_t off = out ? sizeof(struct virtio_blk_req_hdr) : 0;
 	size_t len = out ? c->readable - off : c->writable - 1u;
-	unsigned int i = out ? 0 : c->nr_readable;
-	unsigned int end = out ? c->nr_readable : c->n;
-	uint64_t pos = sector * VIRTIO_BLK_SECTOR_SIZE;
-	size_t n;
+	struct file_pos f = {
+		b->fd, sector * VIRTIO_BLK_SECTOR_SIZE, out,
+	};
 
 	if (out && b->ro)
 		return VIRTIO_BLK_S_IOERR;	/* 5.2.6.2 */
@@ -75,20 +91,8 @@ static uint8_t transfer(struct blk *b, struct chain *c, uint64_t sector,
 	if (len % VIRTIO_BLK_SECTOR_SIZE || sector > b->sectors ||
 	    len / VIRTIO_BLK_SECTOR_SIZE > b->sectors - sector)
 		return VIRTIO_BLK_S_IOERR;
-	for (; i < end && len; i++) {
-		if (off >= c->buf[i].len) {
-			off -= c->buf[i].len;
-			continue;
-		}
-		n = c->buf[i].len - off;
-		if (n > len)
-			n = len;
-		if (file_io(b->fd, c->buf[i].p + off, n, pos, out))
-			return VIRTIO_BLK_S_IOERR;
-		pos += n;
-		len -= n;
-		off = 0;
-	}
+	if (chain_walk(c, !out, off, len, file_piece, &f) != len)
+		return VIRTIO_BLK_S_IOERR;
 	return VIRTIO_BLK_S_OK;
 }
 

@@ -199,14 +199,14 @@ const char *vq_strerror(int err)
 	return what[err];
 }
 
-/* Walk buf[from..to) of @c from byte @off; copy in the direction asked. */
-static size_t copy(const struct chain *c, unsigned int from, unsigned int to,
-		   size_t off, void *flat, size_t len, bool to_chain)
+size_t chain_walk(const struct chain *c, bool writable, size_t off,
+		  size_t len, chain_fn *fn, void *arg)
 {
+	unsigned int i = writable ? c->nr_readable : 0;
+	unsigned int end = writable ? c->n : c->nr_readable;
 	size_t done = 0, n;
-	unsigned int i;
 
-	for (i = from; i < to && done < len; i++) {
+	for (; i < end && done < len; i++) {
 		if (off >= c->buf[i].len) {
 			off -= c->buf[i].len;
 			continue;
@@ -214,22 +214,43 @@ static size_t copy(const struct chain *c, unsigned int from, unsigned int to,
 		n = c->buf[i].len - off;
 		if (n > len - done)
 			n = len - done;
-		if (to_chain)
-			memcpy(c->buf[i].p + off, (char *)flat + done, n);
-		else
-			memcpy((char *)flat + done, c->buf[i].p + off, n);
+		if (fn(arg, c->buf[i].p + off, n))
+			break;
 		done += n;
 		off = 0;
 	}
 	return done;
 }
 
+/* chain_walk() functions for a flat buffer: @arg is where it is now. */
+static int from_chain(void *arg, unsigned char *p, size_t n)
+{
+	unsigned char **flat = arg;
+
+	memcpy(*flat, p, n);
+	*flat += n;
+	return 0;
+}
+
+static int to_chain(void *arg, unsigned char *p, size_t n)
+{
+	unsigned char **flat = arg;
+
+	memcpy(p, *flat, n);
+	*flat += n;
+	return 0;
+}
+
 size_t chain_read(const struct chain *c, size_t off, void *dst, size_t len)
 {
-	return copy(c, 0, c->nr_readable, off, dst, len, false);
+	unsigned char *flat = dst;
+
+	return chain_walk(c, false, off, len, from_chain, &flat);
 }
 
 size_t chain_write(struct chain *c, size_t off, const void *src, size_t len)
 {
-	return copy(c, c->nr_readable, c->n, off, (void *)src, len, true);
+	unsigned char *flat = (unsigned char *)src;
+
+	return chain_walk(c, true, off, len, to_chain, &flat);
 }

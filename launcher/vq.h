@@ -132,10 +132,17 @@ static inline bool vq_need_event(uint16_t event, uint16_t new, uint16_t old)
 const char *vq_strerror(int err);
 
 /*
- * Copy between a chain and a flat buffer, from byte @off of its readable
- * (chain_read) or writable (chain_write) part, whatever the descriptors'
- * sizes.  Return how many bytes were copied: fewer if the chain ends.
+ * The one way through a chain's bytes: chain_walk() calls @fn(@arg, p, n)
+ * for each piece of bytes [@off, @off + @len) of its readable part (or,
+ * if @writable, of its writable part), whatever the descriptors' sizes,
+ * and stops early if @fn returns non-zero.  Return how many bytes @fn
+ * took: fewer if the chain ends or @fn failed.
  */
+typedef int chain_fn(void *arg, unsigned char *p, size_t n);
+size_t chain_walk(const struct chain *c, bool writable, size_t off,
+		  size_t len, chain_fn *fn, void *arg);
+
+/* Copy between a chain and a flat buffer, with chain_walk(). */
 size_t chain_read(const struct chain *c, size_t off, void *dst, size_t len);
 size_t chain_write(struct chain *c, size_t off, const void *src, size_t len);
 
