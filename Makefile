@@ -10,6 +10,9 @@
 #   make debug      boot the host with QEMU's exception log and gdb stub
 #   make iso        the guest's GRUB rescue ISO (native boot)
 #   make docs       the book and the API reference (Doxygen), into build/docs
+#   make lab LAB=x DEST=dir   a student tree for lab x (LABS="x y" for
+#                   several): labs/README.md
+#   make grade LAB=x  grade lab x here (RESULTS=path: Gradescope's JSON)
 #   make tour       every source file in reading order, with its opening
 #                   comment (scripts/tour.py; make check checks the path)
 #   make size       lines of code per folder, without comments
@@ -41,7 +44,7 @@ all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)
 
 # `run` and `check` install dependencies first, then start a fresh make: its
 # KVER is computed only now that apt surely knows the kernel packages.
-run check:
+run check grade:
 	scripts/deps.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
 	$(MAKE) do-$@
 
@@ -72,6 +75,14 @@ debug: all
 	DEBUG=1 scripts/qemu.sh host $(VMLINUZ) $(INITRD) lgshell=1 || true
 
 iso: $(ISO)
+
+do-grade: all
+	@[ -n "$(LAB)" ] || { echo "make grade LAB=x: one of $(patsubst labs/%/spec.py,%,$(wildcard labs/*/spec.py))"; exit 1; }
+	/usr/bin/python3 labs/grade.py $(LAB)
+
+lab:
+	@[ -n "$(DEST)" -a -n "$(or $(LABS),$(LAB))" ] || { echo "make lab LAB=x DEST=dir"; exit 1; }
+	/usr/bin/python3 labs/mklab.py $(DEST) $(or $(LABS),$(LAB))
 
 tour:
 	@/usr/bin/python3 scripts/tour.py
@@ -108,7 +119,7 @@ $(HOSTTOOLS) &: FORCE
 
 $(INITRD): $(MODULE) $(LAUNCHER) $(GUEST) $(HOSTTOOLS) scripts/mkinitramfs.sh \
 	   scripts/host-init.sh scripts/demo.sh scripts/motd \
-	   hv/uapi/ligeiro.h $(wildcard tests/host/*.sh)
+	   hv/uapi/ligeiro.h $(wildcard tests/host/*.sh labs/*/grade.sh)
 	@mkdir -p $(dir $@)
 	scripts/mkinitramfs.sh $@ $(MODULE) $(LAUNCHER) $(BUILD)/guest $(HOSTTOOLS)
 
@@ -121,4 +132,4 @@ clean:
 	-$(MAKE) -C hv KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all run check do-run do-check bench debug iso docs tour size sparse clean FORCE
+.PHONY: all run check grade do-run do-check do-grade lab bench debug iso docs tour size sparse clean FORCE

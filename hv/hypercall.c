@@ -36,7 +36,6 @@ static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	return 0;
 }
 
-/* LAB(hypercall): begin */
 /**
  * hypercall() - carry out the hypercall the guest just made.
  * @vm: the guest, its registers as it left them.
@@ -47,6 +46,7 @@ static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
  */
 int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
+	/* LAB(hypercall): begin */
 	struct switcher_regs *r = &vm->regs;
 	u64 nr = r->rax;
 
@@ -108,5 +108,5 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 				    sizeof(r->rax));
 	}
 	return 0;
+	/* LAB(hypercall): end */
 }
-/* LAB(hypercall): end */

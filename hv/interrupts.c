@@ -178,7 +178,6 @@ static int kernel_stack(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	return err;
 }
 
-/* LAB(deliver): begin */
 /*
  * Deliver @vector to the guest as the CPU would to a ring-1 kernel.
  * Return: 0, or 1 with @exit filled in when the guest cannot take it.
@@ -186,6 +185,7 @@ static int kernel_stack(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   u64 vector, bool external)
 {
+	/* LAB(irq): begin */
 	struct switcher_regs *r = &vm->regs;
 	gate_desc *g = (gate_desc *)vm_page_ptr(vm, vm->idt_gpa) + vector;
 	u64 frame[6], sp = r->rsp, handler = gate_offset(g), flags;
@@ -227,8 +227,8 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	if (g->bits.type == GATE_TYPE_INTERRUPT)
 		irq_set_enabled(vm, false);
 	return 0;
+	/* LAB(irq): end */
 }
-/* LAB(deliver): end */
 
 /**
  * irq_reflect() - give the guest the exception it just took.

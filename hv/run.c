@@ -224,6 +224,11 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		if (signal_pending(current))
 			break;
 		ret = 0;
+		if (unlikely(vm->lab_missing)) {
+			vm_kill(vm, exit, "%s is not written yet",
+				vm->lab_missing);
+			break;
+		}
 		if (!regs_sanitize(&vm->regs)) {
 			vm_kill(vm, exit, "corrupt guest state: cs 0x%llx ss 0x%llx rip 0x%llx",
 				vm->regs.cs, vm->regs.ss, vm->regs.rip);

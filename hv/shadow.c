@@ -147,7 +147,6 @@ static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	return 0;
 }
 
-/* LAB(shadow_fault): begin */
 /**
  * shadow_fault() - a page fault in the guest: ours to fix, or the guest's?
  * @vm: the guest; @vm->cr2 and @vm->regs.error describe the fault.
@@ -164,6 +163,7 @@ static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		 u64 *mmio_gpa)
 {
+	/* LAB(shadow): begin */
 	u64 va = vm->cr2, err = vm->regs.error;
 	bool write = err & X86_PF_WRITE, user = err & X86_PF_USER;
 	bool fetch = err & X86_PF_INSTR;
@@ -189,13 +189,14 @@ int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	vm->stats.shadow_faults++;
 	return shadow_set(vm, exit, va, &w,
 			  !w.leaf || (READ_ONCE(*w.leaf) & _PAGE_DIRTY));
+	/* LAB(shadow): end */
 }
-/* LAB(shadow_fault): end */
 
 /* The guest changed the mapping of @va: forget it in every root, since
  * address spaces share their kernel part. */
 void shadow_invalidate(struct ligeiro_vm *vm, u64 va)
 {
+	/* LAB(shadow): begin */
 	int i;
 
 	for (i = 0; i < SHADOW_ROOTS; i++) {
@@ -213,6 +214,7 @@ void shadow_invalidate(struct ligeiro_vm *vm, u64 va)
 		if (e)
 			*e = 0;
 	}
+	/* LAB(shadow): end */
 }
 
 /**
@@ -261,6 +263,7 @@ static int root_reset(struct ligeiro_vm *vm, struct shadow_root *r, u64 gcr3)
 int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 		   bool fresh)
 {
+	/* LAB(shadow): begin */
 	struct shadow_root *r, *victim = NULL;
 	u64 *pml4;
 	int i;
@@ -299,6 +302,7 @@ found:
 	r->used = ++vm->loads;
 	vm->cur = r;
 	return 0;
+	/* LAB(shadow): end */
 }
 
 /** shadow_init() - the first root: guest memory identity-mapped. */

@@ -141,6 +141,9 @@ struct virt_pc {
  * @stats: the counters of LIGEIRO_GET_STATS.
  * @cpu: trap mode's virtual CPU; @pc: its devices.
  * @ready: set (with release) once created: LIGEIRO_IRQ takes no lock.
+ * @lab_missing: a lab's stub that cannot fail by itself (it returns
+ *	nothing) names itself here, and the run loop kills the guest with
+ *	that name (labs/README.md); NULL in the reference.
  * @mmio_read: a device read of @mmio_size bytes is with the launcher: its
  *	value goes into general register @mmio_reg (@mmio_reg_size bytes of
  *	it) at the next run.
@@ -172,6 +175,7 @@ struct ligeiro_vm {
 	struct virt_cpu cpu;
 	struct virt_pc pc;
 	bool ready;
+	const char *lab_missing;
 	bool mmio_read;
 	u8 mmio_reg, mmio_reg_size, mmio_size;
 };

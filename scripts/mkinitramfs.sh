@@ -36,6 +36,11 @@ for tool in "$@"; do
 done
 cp "$guests"/*.elf "$root/guest/"
 cp "$top"/tests/host/*.sh "$root/tests/"
+for lab in "$top"/labs/*/grade.sh; do	# the labs' graders (labs/README.md)
+	[ -f "$lab" ] || continue
+	mkdir -p "$root/labs/$(basename "$(dirname "$lab")")"
+	cp "$lab" "$root/labs/$(basename "$(dirname "$lab")")/"
+done
 cp "$top/scripts/demo.sh" "$root/demo.sh"
 cp "$top/scripts/motd" "$root/etc/motd"
 sed -n -e 's/^#define[[:space:]]\{1,\}\(LIGEIRO_[A-Z0-9_]*\)[[:space:]]\{1,\}\(0x[0-9a-fA-F]*\|[0-9][0-9]*\)\([[:space:]].*\)\{0,1\}$/\1=$((\2))/p' \

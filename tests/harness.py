@@ -162,9 +162,14 @@ def boot_native(name, cpu="qemu64", mem="128M", timeout=120):
     return boot(name, ["native", ISO], timeout, {"CPU": cpu, "MEM": mem})
 
 
-def boot_host(name, scripts, cpu="qemu64", timeout=900, la57=False):
+def boot_host(name, scripts, cpu="qemu64", timeout=900, la57=False,
+              extra=()):
     """The host Linux; its init loads ligeiro.ko and runs each of
-    /tests/SCRIPTS in turn, in one boot."""
+    /tests/SCRIPTS in turn, in one boot (a lab's are /labs/LAB/NAME.sh).
+    EXTRA words go on the kernel's command line: its init sees name=value
+    words as environment variables (lgseed=N for a lab's grader)."""
     env = {"CPU": cpu, "LA57": "1" if la57 else "0"}
-    run = ",".join("/tests/" + s for s in scripts)
-    return boot(name, ["host", VMLINUZ, INITRD, "lgrun=" + run], timeout, env)
+    run = ",".join(s if s.startswith("/") else "/tests/" + s
+                   for s in scripts)
+    return boot(name, ["host", VMLINUZ, INITRD, "lgrun=" + run] +
+                list(extra), timeout, env)

@@ -31,7 +31,8 @@ import harness
 CPUS = ["qemu64", "max"]
 CHECKS = [
     # the kernel's own
-    "idt.exception", "idt.pagefault", "mem.map", "timer.ticks",
+    "idt.exception", "idt.pagefault", "mem.map", "vm.accessed_dirty",
+    "timer.ticks",
     # the test suite's, at ring 3
     "sys.getpid", "sys.write", "proc.spawn_wait", "proc.yield",
     "proc.preempt", "proc.sleep", "vm.sbrk", "vm.kernel_read",

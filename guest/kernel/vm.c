@@ -152,6 +152,12 @@ void vm_free(u64 *pml4)
 	pv_ops.flush(true);
 }
 
+/* The last-level entry that maps @va in @pml4, or NULL if none does. */
+u64 *vm_pte(u64 *pml4, u64 va)
+{
+	return walk(pml4, va, false);
+}
+
 /* Load an address space: pml4, or the kernel's own if NULL. */
 void vm_switch(u64 *pml4)
 {

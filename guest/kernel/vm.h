@@ -15,5 +15,6 @@ void vm_switch(u64 *pml4);
 bool vm_map_mmio(u64 pa, u64 size);
 void *vm_map_zero(u64 *pml4, u64 va);
 void vm_unmap(u64 *pml4, u64 start, u64 end);
+u64 *vm_pte(u64 *pml4, u64 va);
 
 #endif /* GUEST_VM_H */

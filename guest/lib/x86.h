@@ -35,6 +35,8 @@
 #define PTE_U		(1 << 2)	/* reachable from ring 3 */
 #define PTE_PWT		(1 << 3)	/* write-through */
 #define PTE_PCD		(1 << 4)	/* cache disabled: device registers */
+#define PTE_A		(1 << 5)	/* accessed: set by the MMU */
+#define PTE_D		(1 << 6)	/* dirty: set by the MMU on a write */
 #define PTE_PS		(1 << 7)	/* in a directory: a 2 MiB page */
 #define PAGE_SIZE	4096
 #define PTE_ADDR	0x000ffffffffff000	/* the frame an entry points at */

@@ -39,7 +39,7 @@
 enum { HOSTILE_PRIV, HOSTILE_SWITCHER, HOSTILE_HCALL, HOSTILE_BADPTR,
        HOSTILE_NMI, HOSTILE_XSETBV, HOSTILE_WRPKRU,
        HOSTILE_UPPER, HOSTILE_TABLE_OOR, HOSTILE_TABLE_UPPER,
-       HOSTILE_TABLE_LOOP, HOSTILE_HLT, HOSTILE_PAGING,
+       HOSTILE_TABLE_LOOP, HOSTILE_CR3_OOR, HOSTILE_HLT, HOSTILE_PAGING,
        HOSTILE_NULLSS, HOSTILE_FPU, HOSTILE_MXCSR, HOSTILE_SHADOW,
        HOSTILE_ACTS };
 #define HOSTILE_FIRST_NATIVE	HOSTILE_UPPER	/* from here: no hypercall */
@@ -53,6 +53,7 @@ static const char *const hostile_checks[HOSTILE_ACTS] = {
 	[HOSTILE_TABLE_OOR]	= "hostile.table-oor",	/* maps past RAM */
 	[HOSTILE_TABLE_UPPER]	= "hostile.table-upper", /* maps upper half */
 	[HOSTILE_TABLE_LOOP]	= "hostile.table-loop",	/* points at itself */
+	[HOSTILE_CR3_OOR]	= "hostile.cr3-oor",	/* tables past RAM */
 	[HOSTILE_HLT]		= "hostile.hlt",	/* cli; hlt */
 	[HOSTILE_PAGING]	= "hostile.paging",	/* clear CR0.PG */
 	[HOSTILE_NMI]		= "hostile.nmi",	/* forge the NMI note */
@@ -363,6 +364,9 @@ void hostile(const char *what, u64 mem_size)
 		break;
 	case HOSTILE_TABLE_UPPER:
 		pv_ops.load_cr3(hostile_tables(i));
+		break;
+	case HOSTILE_CR3_OOR:
+		pv_ops.load_cr3(mem_size);
 		break;
 	case HOSTILE_HLT:
 		asm volatile("cli; hlt");

@@ -1,0 +1,65 @@
+"""The labs grade what they claim to (labs/README.md).
+
+For every lab: the reference scores full marks, and the student tree that
+`make lab` makes holds none of the removed code, builds, and scores less,
+its first test failing with the stub's own reason.  Each grade is one host
+boot; the student tree reuses this tree's downloaded kernel.
+"""
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+TOP = pathlib.Path(__file__).resolve().parent.parent
+LABS = sorted(p.parent.name for p in (TOP / "labs").glob("*/spec.py"))
+SCORE = re.compile(r"^Score: (\d+)/(\d+)$", re.M)
+SEED = "4242"
+
+
+def grade(tree, lab):
+    """Run `labs/grade.py LAB` in TREE: (score, total, output, json)."""
+    proc = subprocess.run([sys.executable, "labs/grade.py", lab], cwd=tree,
+                          env=dict(os.environ, SEED=SEED),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=600)
+    out = proc.stdout.decode("utf-8", "replace")
+    found = SCORE.search(out)
+    assert found, "no Score line:\n" + out
+    score, total = int(found.group(1)), int(found.group(2))
+    assert (proc.returncode == 0) == (score == total), out
+    record = json.loads((tree / "build" / "grade" / (lab + ".json"))
+                        .read_text())
+    assert (record["score"], record["max_score"]) == (score, total)
+    return score, total, out, record
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_reference_scores_full_marks(lab):
+    score, total, out, _ = grade(TOP, lab)
+    assert score == total, out
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_student_tree_scores_less(lab, tmp_path):
+    dest = tmp_path / "student"
+    subprocess.run([sys.executable, "labs/mklab.py", str(dest), lab],
+                   cwd=TOP, check=True, stdout=subprocess.DEVNULL)
+    log = subprocess.run(["git", "log", "--oneline"], cwd=dest, check=True,
+                         stdout=subprocess.PIPE).stdout.decode()
+    assert len(log.splitlines()) == 1, "the student tree has history:\n" + log
+    (dest / "build").mkdir()
+    shutil.copytree(TOP / "build" / "kernel", dest / "build" / "kernel",
+                    symlinks=True)
+    build = subprocess.run(["make", "all"], cwd=dest, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=900)
+    assert build.returncode == 0, build.stdout.decode()[-3000:]
+    score, total, out, record = grade(dest, lab)
+    assert score < total, out
+    first = record["tests"][0]
+    assert first["status"] == "failed", out
+    assert "LAB %s: " % lab in first["output"], out
