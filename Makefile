@@ -13,6 +13,7 @@
 #   make lab LAB=x DEST=dir   a student tree for lab x (LABS="x y" for
 #                   several): labs/README.md
 #   make grade LAB=x  grade lab x here (RESULTS=path: Gradescope's JSON)
+#   make lab-audit  every marked region, stripped alone, loses points
 #   make tour       every source file in reading order, with its opening
 #                   comment (scripts/tour.py; make check checks the path)
 #   make size       lines of code per folder, without comments
@@ -84,6 +85,10 @@ lab:
 	@[ -n "$(DEST)" -a -n "$(or $(LABS),$(LAB))" ] || { echo "make lab LAB=x DEST=dir"; exit 1; }
 	/usr/bin/python3 labs/mklab.py $(DEST) $(or $(LABS),$(LAB))
 
+# Each marked region stripped alone must lose points (a minute a region).
+lab-audit: all
+	/usr/bin/python3 labs/audit.py
+
 tour:
 	@/usr/bin/python3 scripts/tour.py
 
@@ -132,4 +137,4 @@ clean:
 	-$(MAKE) -C hv KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all run check grade do-run do-check do-grade lab bench debug iso docs tour size sparse clean FORCE
+.PHONY: all run check grade do-run do-check do-grade lab lab-audit bench debug iso docs tour size sparse clean FORCE

@@ -65,7 +65,8 @@ fi
 
 # The tools, each used by a step of the build or the tests: qemu runs the
 # host and the native guest, grub/xorriso/mtools make the ISO, busybox and
-# cpio make the host's initramfs, sparse checks the module, doxygen the book.
+# cpio make the host's initramfs, sparse checks the module, doxygen the book;
+# python3-yaml reads the labs' CI workflow in its test.
 install_missing gcc make libc6-dev qemu-system-x86 grub-pc-bin grub-common \
-	xorriso mtools busybox-static cpio gzip python3 python3-pytest \
+	xorriso mtools busybox-static cpio gzip python3 python3-pytest python3-yaml \
 	doxygen sparse kmod ca-certificates $headers

@@ -63,3 +63,57 @@ def test_student_tree_scores_less(lab, tmp_path):
     first = record["tests"][0]
     assert first["status"] == "failed", out
     assert "LAB %s: " % lab in first["output"], out
+
+
+def copy_tree(dest, lab=None):
+    """The reference as a submission (or, with LAB, a student tree), with
+    this tree's downloaded kernel so that nothing is fetched again."""
+    if lab:
+        subprocess.run([sys.executable, "labs/mklab.py", str(dest), lab],
+                       cwd=TOP, check=True, stdout=subprocess.DEVNULL)
+    else:
+        files = subprocess.run(["git", "ls-files", "-z"], cwd=TOP, check=True,
+                               stdout=subprocess.PIPE).stdout.decode()
+        for name in filter(None, files.split("\0")):
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(TOP / name, dest / name)
+    (dest / "build").mkdir()
+    shutil.copytree(TOP / "build" / "kernel", dest / "build" / "kernel",
+                    symlinks=True)
+
+
+@pytest.mark.parametrize("student", [False, True])
+def test_gradescope_autograder(tmp_path, student):
+    """run_autograder on a fake /autograder: the reference gets every
+    point, a student tree fewer, in Gradescope's results.json."""
+    lab = LABS[0]
+    root = tmp_path / "autograder"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "LAB").write_text(lab + "\n")
+    copy_tree(root / "submission", lab if student else None)
+    script = TOP / "labs" / "ci" / "gradescope" / "run_autograder"
+    subprocess.run([str(script)], env=dict(os.environ, AUTOGRADER_ROOT=str(root),
+                                           SEED=SEED),
+                   check=True, timeout=900)
+    results = json.loads((root / "results" / "results.json").read_text())
+    total = sum(t["max_score"] for t in results["tests"])
+    assert total > 0
+    if student:
+        assert results["score"] < total
+    else:
+        assert results["score"] == total, results
+    for t in results["tests"]:
+        assert set(t) == {"name", "score", "max_score", "status", "output"}
+
+
+def test_github_workflow_runs_targets_that_exist():
+    yaml = pytest.importorskip("yaml")
+    flow = yaml.safe_load((TOP / "labs" / "ci" / "grade.yml").read_text())
+    runs = [step["run"] for job in flow["jobs"].values()
+            for step in job["steps"] if "run" in step]
+    targets = re.findall(r"\bmake (\w[\w-]*)", "\n".join(runs))
+    assert targets, runs
+    makefile = (TOP / "Makefile").read_text()
+    for target in targets:
+        assert re.search(r"^(?:\S+ )*%s(?: \S+)*\s*:" % re.escape(target),
+                         makefile, re.M), "no make target %s" % target
