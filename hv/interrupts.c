@@ -81,10 +81,12 @@ void irq_init(struct ligeiro_vm *vm)
 /** irq_set_timer() - HCALL_SET_TIMER: interrupt the guest in @ns (0: never). */
 void irq_set_timer(struct ligeiro_vm *vm, u64 ns)
 {
+	/* LAB(irq): begin */
 	if (!ns)
 		hrtimer_cancel(&vm->timer);
 	else
 		hrtimer_start(&vm->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+	/* LAB(irq): end */
 }
 
 /** irq_enabled() - the guest's virtual interrupt flag. */
@@ -124,7 +126,9 @@ static bool irq_waiting(struct ligeiro_vm *vm)
  */
 bool irq_halt(struct ligeiro_vm *vm)
 {
+	/* LAB(irq): begin */
 	return !wait_event_interruptible(vm->wq, irq_waiting(vm));
+	/* LAB(irq): end */
 }
 
 /** irq_load_idt() - HCALL_LOAD_IDT: the guest's IDT is at @gpa. */
@@ -286,6 +290,7 @@ int irq_soft(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector)
  */
 int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
+	/* LAB(irq): begin */
 	struct ligeiro_shared *sh = vm_shared(vm);
 	unsigned long bit;
 	int vector = -1;
@@ -313,4 +318,5 @@ int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	if (sh)
 		WRITE_ONCE(sh->irq_pending, READ_ONCE(vm->pending));
 	return 0;
+	/* LAB(irq): end */
 }
