@@ -103,6 +103,7 @@ static int read_cr(struct virt_cpu *cpu, unsigned int n, u64 *value)
 static int write_cr(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		    unsigned int n, u64 value)
 {
+	/* LAB(trap): begin */
 	struct virt_cpu *cpu = &vm->cpu;
 
 	switch (n) {
@@ -139,6 +140,7 @@ static int write_cr(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		return 0;
 	}
 	return irq_raise(vm, exit, X86_TRAP_UD, 0);
+	/* LAB(trap): end */
 }
 
 /*
@@ -218,6 +220,7 @@ static int store_table(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 /* rdmsr and wrmsr: EFER and the segment bases; any other MSR is a #GP. */
 static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
 {
+	/* LAB(trap): begin */
 	struct switcher_regs *r = &vm->regs;
 	u64 value = r->rdx << 32 | (u32)r->rax, *msr;
 
@@ -246,6 +249,7 @@ static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
 		return irq_raise(vm, exit, X86_TRAP_GP, 0);
 	*msr = value;
 	return 0;
+	/* LAB(trap): end */
 }
 
 /*
@@ -266,6 +270,7 @@ static int next_is_hlt(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   const struct decoded_insn *in)
 {
+	/* LAB(trap): begin */
 	struct switcher_regs *r = &vm->regs;
 	struct virt_cpu *cpu = &vm->cpu;
 	u64 value = 0;
@@ -341,6 +346,7 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		break;
 	}
 	return -1;
+	/* LAB(trap): end */
 }
 
 /* The UMIP instructions, which ring 3 may use too. */

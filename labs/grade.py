@@ -24,6 +24,7 @@ import os
 import pathlib
 import random
 import re
+import subprocess
 import sys
 import time
 
@@ -48,9 +49,31 @@ def load_spec(lab):
     return module
 
 
+class UnitRun:
+    """A host-side unit test program, graded by its RESULT lines like a
+    boot (tests/unit/: no QEMU, a second or two)."""
+
+    def __init__(self, name, path):
+        proc = subprocess.run([str(TOP / path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=60)
+        self.name, self.status = name, proc.returncode
+        self.transcript = proc.stdout.decode("utf-8", "replace")
+        self.results = {m.group(1): (m.group(2), m.group(3)) for m in
+                        re.finditer(r"^RESULT (\S+) (PASS|FAIL) ?(.*)$",
+                                    self.transcript, re.M)}
+
+    def problems(self, expect_status):
+        return [] if self.status in (0, 1) else \
+            ["%s exited with %d" % (self.name, self.status)]
+
+
 def run_boots(spec, seed):
-    """Each boot the spec names, once: name -> (harness.Boot, seconds)."""
+    """Each boot the spec names, once, and each unit program it names:
+    name -> (a harness.Boot or UnitRun, seconds)."""
     boots = {}
+    for name, path in getattr(spec, "UNITS", {}).items():
+        t0 = time.time()
+        boots[name] = (UnitRun(name, path), time.time() - t0)
     for name, (scripts, cpu) in spec.BOOTS.items():
         t0 = time.time()
         boots[name] = (harness.boot_host("grade-%s-%s" % (spec.LAB, name),

@@ -75,6 +75,7 @@ static int file_piece(void *arg, unsigned char *p, size_t n)
 static uint8_t transfer(struct blk *b, struct chain *c, uint64_t sector,
 			bool out)
 {
+	/* LAB(virtio): begin */
 	size_t off = out ? sizeof(struct virtio_blk_req_hdr) : 0;
 	size_t len = out ? c->readable - off : c->writable - 1u;
 	struct file_pos f = {
@@ -94,11 +95,13 @@ static uint8_t transfer(struct blk *b, struct chain *c, uint64_t sector,
 	if (chain_walk(c, !out, off, len, file_piece, &f) != len)
 		return VIRTIO_BLK_S_IOERR;
 	return VIRTIO_BLK_S_OK;
+	/* LAB(virtio): end */
 }
 
 static uint8_t request(struct blk *b, struct chain *c,
 		       const struct virtio_blk_req_hdr *h)
 {
+	/* LAB(virtio): begin */
 	static const char id[VIRTIO_BLK_ID_BYTES] = "ligeiro";
 
 	switch (h->type) {
@@ -113,6 +116,7 @@ static uint8_t request(struct blk *b, struct chain *c,
 		return VIRTIO_BLK_S_OK;
 	}
 	return VIRTIO_BLK_S_UNSUPP;
+	/* LAB(virtio): end */
 }
 
 static void serve(struct vdev *d, unsigned int q)

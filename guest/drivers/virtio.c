@@ -27,6 +27,7 @@
 #include "drivers/virtio.h"
 #include "kernel/page.h"
 #include "kernel/time.h"
+#include "lib/abi.h"
 #include "lib/printf.h"
 #include "pvops/pvops.h"
 
@@ -215,6 +216,7 @@ const char *vq_setup(struct virtio_dev *dev, u16 index, struct virtqueue *vq,
 int vq_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned int out,
 	   unsigned int in, void *token)
 {
+	/* LAB(virtio): begin */
 	unsigned int i, n = out + in;
 	u16 head = vq->free_head, d = head;
 
@@ -234,6 +236,7 @@ int vq_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned int out,
 	virt_wmb();	/* the entry, then the index that publishes it */
 	vq->avail->idx = ++vq->avail_idx;
 	return 0;
+	/* LAB(virtio): end */
 }
 
 /*
@@ -295,6 +298,7 @@ void vq_kick(struct virtqueue *vq)
  */
 void *vq_get(struct virtqueue *vq, u32 *len)
 {
+	/* LAB(virtio): begin */
 	volatile struct virtq_used_elem *elem;
 	u32 head;
 	u16 d;
@@ -327,6 +331,7 @@ void *vq_get(struct virtqueue *vq, u32 *len)
 	token = vq->token[head];
 	vq->token[head] = NULL;
 	return token;
+	/* LAB(virtio): end */
 }
 
 /**
