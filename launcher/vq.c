@@ -74,6 +74,7 @@ int vq_configure(struct vq *vq, const struct guest_mem *mem, uint32_t size,
 /* Follow the chain from @head, checking every descriptor, into @c. */
 static int walk(struct vq *vq, uint16_t head, struct chain *c)
 {
+	/* LAB(virtio): begin */
 	uint64_t readable = 0, writable = 0, addr;
 	uint16_t i = head, flags;
 	uint32_t len;
@@ -114,6 +115,7 @@ static int walk(struct vq *vq, uint16_t head, struct chain *c)
 	c->readable = readable;
 	c->writable = writable;
 	return 0;
+	/* LAB(virtio): end */
 }
 
 int vq_pop(struct vq *vq, struct chain *c)
@@ -191,6 +193,7 @@ const char *vq_strerror(int err)
 		[VQ_ERR_ORDER]		= "readable buffer after a writable one",
 		[VQ_ERR_INDIRECT]	= "indirect descriptor, not offered",
 		[VQ_ERR_TOO_BIG]	= "chain of more than 4 GiB",
+		[VQ_ERR_LAB]		= "LAB virtio: walk() is not written yet",
 	};
 
 	err = -err;

@@ -46,6 +46,7 @@ enum vq_error {
 	VQ_ERR_ORDER,		/* a readable buffer after a writable */
 	VQ_ERR_INDIRECT,	/* an indirect descriptor: not offered */
 	VQ_ERR_TOO_BIG,		/* more than a used length can count */
+	VQ_ERR_LAB,		/* a lab's stub (labs/virtio) */
 };
 
 struct vq {

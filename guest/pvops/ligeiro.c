@@ -44,15 +44,19 @@ volatile struct ligeiro_shared *const pv_shared = &shared_page.s;
 
 static void ligeiro_irq_disable(void)
 {
+	/* LAB(hypercall): begin */
 	pv_shared->irq_enabled = 0;
+	/* LAB(hypercall): end */
 }
 
 /* Store, then look: one that came before the store is left pending. */
 static void ligeiro_irq_enable(void)
 {
+	/* LAB(hypercall): begin */
 	pv_shared->irq_enabled = 1;
 	if (pv_shared->irq_pending)
 		hcall(LIGEIRO_HCALL_NOP, 0, 0);
+	/* LAB(hypercall): end */
 }
 
 /* A trap frame's IF is the virtual flag (the hypervisor put it there). */
@@ -73,8 +77,10 @@ static void ligeiro_irq_restore(u64 flags)
  */
 static void ligeiro_halt(void)
 {
+	/* LAB(hypercall): begin */
 	pv_shared->irq_enabled = 1;
 	hcall(LIGEIRO_HCALL_HALT, 0, 0);
+	/* LAB(hypercall): end */
 }
 
 /* The hypervisor never returns from a shutdown; the loop keeps it so. */
@@ -109,7 +115,9 @@ static u64 ligeiro_read_cr2(void)
 
 static void ligeiro_load_cr3(u64 pml4)
 {
+	/* LAB(hypercall): begin */
 	hcall(LIGEIRO_HCALL_NEW_CR3, pml4, 0);
+	/* LAB(hypercall): end */
 }
 
 /*
@@ -120,6 +128,7 @@ static void ligeiro_load_cr3(u64 pml4)
  */
 static void ligeiro_set_pte(u64 *pte, u64 value, u64 va)
 {
+	/* LAB(hypercall): begin */
 	u64 n = pv_shared->batch_count;
 
 	*(volatile u64 *)pte = value;
@@ -130,12 +139,15 @@ static void ligeiro_set_pte(u64 *pte, u64 value, u64 va)
 	pv_shared->batch[n] = va;
 	asm volatile("" : : : "memory");
 	pv_shared->batch_count = n + 1;
+	/* LAB(hypercall): end */
 }
 
 static void ligeiro_flush(bool all)
 {
+	/* LAB(hypercall): begin */
 	if (all || pv_shared->batch_count)
 		hcall(LIGEIRO_HCALL_FLUSH, all, 0);
+	/* LAB(hypercall): end */
 }
 
 static u64 ligeiro_tsc_khz(void)
@@ -145,7 +157,9 @@ static u64 ligeiro_tsc_khz(void)
 
 static void ligeiro_timer_arm(u64 ns)
 {
+	/* LAB(hypercall): begin */
 	hcall(LIGEIRO_HCALL_SET_TIMER, ns, 0);
+	/* LAB(hypercall): end */
 }
 
 static void __attribute__((noreturn)) unavailable(const char *op)

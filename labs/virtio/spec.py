@@ -11,6 +11,14 @@ UNITS = {"unit": "build/unit/test_vq"}
 BOOTS = {"host": (["virtio.sh"], "qemu64")}
 
 TESTS = [
+    {"name": "chains, host-side", "points": 10,
+     "checks": [("unit", "vq." + c) for c in
+                ("good_chain", "head_index", "next_index", "loop_a_b_a",
+                 "loop_self", "chain_longer_than_queue", "buffer_past_end",
+                 "addr_len_overflow", "writable_then_readable", "indirect",
+                 "chain_too_big")],
+     "hint": "walk(): check the index, the length of the chain, the buffer "
+             "and the order before taking a descriptor"},
     {"name": "block requests, host-side", "points": 15,
      "checks": [("unit", "vq." + c) for c in
                 ("blk_read_write_flush", "blk_out_of_range", "blk_read_only",
