@@ -38,8 +38,26 @@ def grade(tree, lab):
     return score, total, out, record
 
 
+def stubbed(lab):
+    """Is this a student tree of LAB, whose regions hold the stubs?"""
+    sys.path.insert(0, str(TOP / "labs"))
+    import mklab
+    for name in mklab.tracked(TOP):
+        path = TOP / name
+        if path.suffix in (".c", ".h", ".S") and "LAB(" in path.read_text():
+            lines = path.read_text().split("\n")
+            for region_lab, _, first, last in mklab.regions(path.read_text()):
+                if region_lab == lab and "is not written yet" in \
+                   "\n".join(lines[first:last]):
+                    return True
+    return False
+
+
 @pytest.mark.parametrize("lab", LABS)
 def test_reference_scores_full_marks(lab):
+    if stubbed(lab):
+        pytest.skip("a student tree of lab %s: its grade is make grade "
+                    "LAB=%s" % (lab, lab))
     score, total, out, _ = grade(TOP, lab)
     assert score == total, out
 
