@@ -108,6 +108,16 @@ def probe(cpu):
     return _boots[key]
 
 
+def emucheck(cpu):
+    """One boot of the emucheck ISO per CPU model (test_trap.py compares)."""
+    key = ("emucheck", cpu)
+    if key not in _boots:
+        _boots[key] = harness.boot("native-emucheck-" + cpu,
+                                   ["native", device_iso("emucheck")], 120,
+                                   {"CPU": cpu, "MEM": "128M"})
+    return _boots[key]
+
+
 @pytest.mark.parametrize("cpu", CPUS)
 def test_probe(cpu):
     """At ring 0 nothing is hidden: the kernel's own ring, its interrupt

@@ -56,12 +56,29 @@ def test_suite_same_as_native(request, cpu, check):
 
 @pytest.mark.parametrize("cpu", test_native.CPUS)
 @pytest.mark.parametrize("check", [
-    "trap.tests", "trap.exit", "trap.exit_range", "trap.spin_killable",
+    "trap.tests", "trap.emucheck", "trap.exit", "trap.exit_range",
+    "trap.spin_killable",
     "trap.hostile_hlt", "trap.hostile_paging", "trap.hostile_upper",
     "trap.hostile_table-oor", "trap.hostile_table-upper",
     "trap.hostile_table-loop"])
 def test_trap_checks(request, cpu, check):
     host(request, cpu).result(check)
+
+
+EMUCHECKS = ["emu.cr0", "emu.cr4", "emu.cr3", "emu.smsw", "emu.gdt",
+             "emu.idt", "emu.tr", "emu.efer", "emu.fs_base", "emu.in",
+             "emu.invlpg"]
+
+
+@pytest.mark.parametrize("cpu", test_native.CPUS)
+@pytest.mark.parametrize("check", EMUCHECKS)
+def test_each_instruction_as_natively(request, cpu, check):
+    """emucheck: the emulator leaves what the processor leaves, one
+    privileged instruction at a time (guest/selftest/emucheck.c)."""
+    trap = host(request, cpu).result("trap." + check)
+    native = test_native.emucheck(cpu).result(check)
+    assert trap == native, "%s: native says %r, trap mode says %r" % (
+        check, native, trap)
 
 
 @pytest.mark.parametrize("mode,cpu", COLUMNS)

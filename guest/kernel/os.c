@@ -43,10 +43,12 @@ void console_write(const char *s, size_t len)
 
 /*
  * The programs that are not processes: probe looks at the CPU as the
- * kernel sees it, at the kernel's own ring (probe.c); badring breaks the
- * disk's virtqueue to test the device's defences (virtio_blk.c).
+ * kernel sees it, at the kernel's own ring (probe.c), emucheck runs each
+ * privileged instruction once (emucheck.c), badring breaks the disk's
+ * virtqueue to test the device's defences (badring.c).
  */
 #define KERNEL_PROGRAM	"probe"
+#define EMUCHECK_PROGRAM	"emucheck"
 #define BADRING_PROGRAM	"badring"
 
 /**
@@ -70,7 +72,7 @@ bool os_program(char *word, u64 *arg)
 	had = *eq;
 	*eq = '\0';
 	if (program_find(word) || streq(word, KERNEL_PROGRAM) ||
-	    streq(word, BADRING_PROGRAM))
+	    streq(word, EMUCHECK_PROGRAM) || streq(word, BADRING_PROGRAM))
 		return true;
 	*eq = had;	/* the whole word, for the error message */
 	return false;
@@ -92,6 +94,8 @@ void os_start(const char *word, u64 arg, u64 ram_end)
 	time_init();
 	if (streq(word, KERNEL_PROGRAM))
 		probe_run();
+	if (streq(word, EMUCHECK_PROGRAM))
+		emucheck_run();
 	virtio_init();
 	if (streq(word, BADRING_PROGRAM))
 		blk_badring();

@@ -15,6 +15,7 @@ void os_done(const char *name, int status) __attribute__((noreturn));
 
 /* probe.c: the probe program, which runs in the kernel itself. */
 void probe_run(void) __attribute__((noreturn));
+void emucheck_run(void) __attribute__((noreturn));	/* selftest/emucheck.c */
 bool cpu_has_umip(void);
 
 #endif /* GUEST_OS_H */

@@ -14,11 +14,14 @@
 /* Control registers. */
 #define CR0_PE		(1 << 0)	/* protected mode */
 #define CR0_PG		0x80000000	/* paging */
+#define CR4_TSD		(1 << 2)	/* rdtsc only at ring 0 */
 #define CR4_PAE		(1 << 5)	/* 64-bit page-table entries */
 
 /* The Extended Feature Enable Register, read and written with rdmsr/wrmsr. */
 #define MSR_EFER	0xc0000080
 #define EFER_LME	(1 << 8)	/* long mode enable */
+#define EFER_LMA	(1 << 10)	/* long mode active */
+#define MSR_FS_BASE	0xc0000100
 
 /* CPUID: the extended leaf whose EDX says whether long mode exists. */
 #define CPUID_EXT_MAX		0x80000000

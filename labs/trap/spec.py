@@ -29,6 +29,14 @@ TESTS = [
                           "trap.vm.accessed_dirty", "trap.proc.privileged")],
      "hint": "a process killed with the wrong vector: an instruction from "
              "ring 3 that is not a UMIP one must get the #GP it raised"},
+    {"name": "each instruction, once", "points": 15,
+     "parent": "the native kernel boots at ring 1",
+     "checks": [(b, "trap." + c) for b in ("qemu64", "max")
+                for c in ("emu.cr0", "emu.cr4", "emu.cr3", "emu.smsw",
+                          "emu.gdt", "emu.idt", "emu.tr", "emu.efer",
+                          "emu.fs_base", "emu.in", "emu.invlpg")],
+     "hint": "emucheck's RESULT line names the instruction whose effect is "
+             "not what the processor's would be"},
     {"name": "the probe, with and without UMIP", "points": 10,
      "parent": "the native kernel boots at ring 1",
      "checks": [(b, "trap.probe") for b in ("qemu64", "max")],

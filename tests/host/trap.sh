@@ -14,6 +14,12 @@ st=$?
 sed 's/^RESULT /RESULT trap./' /tmp/trap.out
 result trap.tests $st "the suite in trap mode exited with $st"
 
+# 1b. Each privileged instruction once, emulated (natively: test_native).
+ligeiro --mode=trap $G -- emucheck >/tmp/emucheck.out 2>&1
+st=$?
+sed -n 's/^RESULT /RESULT trap./p' /tmp/emucheck.out
+result trap.emucheck $st "emucheck in trap mode exited with $st"
+
 # 2. What the kernel sees of its ring, in both modes (natively: test_native).
 for mode in trap pv; do
 	ligeiro --mode=$mode $G -- probe >/tmp/probe.out 2>&1
