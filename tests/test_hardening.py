@@ -14,7 +14,6 @@ KILLED = ["xsetbv", "wrpkru"]
 CHECKS = (["hd." + n for n in SURVIVED] +
           ["hd.%s_result" % n for n in SURVIVED] +
           ["hd." + n for n in KILLED] +
-          ["hd.%s_reason" % n for n in KILLED] +
           ["hd.bp_switcher", "hd.bp_guest",
            "hd.shadow", "hd.shadow_bounded",
            "hd.shadow_trap", "hd.shadow_trap_bounded",

@@ -21,17 +21,8 @@ result lab.pv $st "the pv checks exited with $st"
 run lab.exit_code $code $G -- exit=$code
 
 # 3. What a guest must not get away with, and the reason it is told.
-killed() {
-	name=$1 reason=$2
-	shift 2
-	ligeiro $G -- "$@" >/tmp/$name.out 2>&1
-	st=$?
-	sed "s/^/[$name] /" /tmp/$name.out | grep -v "RESULT"
-	check $name "status $st: $(grep -o 'guest killed: .*' /tmp/$name.out)" -- \
-		sh -c "test $st = $LIGEIRO_EXIT_KILLED && grep -q 'guest killed: .*$reason' /tmp/$name.out"
-}
-killed lab.unknown "unknown hypercall" hostile=hcall
-killed lab.console "not in guest memory" hostile=badptr
-killed lab.exit_range "above $LIGEIRO_EXIT_GUEST_MAX" exit=$((200 + seed % 50))
-killed lab.new_cr3 "map the upper half" hostile=table-upper
+killed lab.unknown "unknown hypercall" $G -- hostile=hcall
+killed lab.console "not in guest memory" $G -- hostile=badptr
+killed lab.exit_range "above $LIGEIRO_EXIT_GUEST_MAX" $G -- exit=$((200 + seed % 50))
+killed lab.new_cr3 "map the upper half" $G -- hostile=table-upper
 finish

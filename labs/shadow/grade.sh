@@ -16,15 +16,6 @@ sed -n 's/^RESULT /RESULT lab.trap./p' /tmp/lab.trap.out
 result lab.trap_tests $st "the suite in trap mode exited with $st"
 
 # 2. Page tables a guest must not get away with, and their reasons.
-killed() {
-	name=$1 reason=$2
-	shift 2
-	ligeiro "$@" >/tmp/$name.out 2>&1
-	st=$?
-	sed "s/^/[$name] /" /tmp/$name.out | grep -v "RESULT"
-	check $name "status $st: $(grep -o 'guest killed: .*' /tmp/$name.out)" -- \
-		sh -c "test $st = $LIGEIRO_EXIT_KILLED && grep -q 'guest killed: .*$reason' /tmp/$name.out"
-}
 killed lab.table_oor "outside guest memory" $G -- hostile=table-oor
 killed lab.table_loop "guest page tables loop" $G -- hostile=table-loop
 killed lab.table_upper "map the upper half" $G -- hostile=table-upper

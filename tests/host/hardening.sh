@@ -21,15 +21,6 @@ survives() {
 		grep -q "RESULT hostile.[a-z]* PASS" /tmp/hd.$act.out
 }
 
-# killed NAME REASON ARGS...: the guest dies, and the launcher says why.
-killed() {
-	act=$1 reason=$2
-	shift 2
-	run hd.$act "$LIGEIRO_EXIT_KILLED" "$@"
-	check hd.${act}_reason "$reason" -- \
-		grep -Eq "guest killed: .*($reason)" /tmp/hd.$act.out
-}
-
 # 1. A null %ss (legal at ring 1) at every exit: QEMU's TCG then delivers
 #    the exit without switching stacks, unless the gate asks for one.
 #    (pv only: in trap mode the exit would not come at once, and until it
@@ -68,8 +59,8 @@ check hd.bp_guest "watchpoint at the guest's shared page ($shared), status $st" 
 survives fpu $G -- hostile=fpu
 survives fpu_trap --mode=trap $G -- hostile=fpu
 survives mxcsr $G -- hostile=mxcsr
-killed xsetbv "general protection fault|invalid opcode" $G -- hostile=xsetbv
-killed wrpkru "invalid opcode" $G -- hostile=wrpkru
+killed hd.xsetbv "general protection fault|invalid opcode" $G -- hostile=xsetbv
+killed hd.wrpkru "invalid opcode" $G -- hostile=wrpkru
 
 # 4. Shadow tables are bounded: an 8 MiB guest whose three pages of tables
 #    name 27,000 shadow tables (105 MiB unbounded).  The guest still reads

@@ -73,6 +73,18 @@ run() {
 	result "$name" $? "exit status $st, expected $want"
 }
 
+# killed NAME REASON ARGS...: run the launcher; the guest must be killed,
+# and the launcher must say why, matching REASON (an extended regex).
+killed() {
+	name=$1 reason=$2
+	shift 2
+	ligeiro "$@" >/tmp/$name.out 2>&1
+	st=$?
+	sed "s/^/[$name] /" /tmp/$name.out | grep -v "RESULT "
+	check $name "status $st: $(grep -o 'guest killed: .*' /tmp/$name.out)" -- \
+		sh -c "test $st = $LIGEIRO_EXIT_KILLED && grep -Eq 'guest killed: .*($reason)' /tmp/$name.out"
+}
+
 # wait_for WORD FILE: until FILE says WORD, or ten seconds have passed.
 wait_for() {
 	n=0
