@@ -12,7 +12,7 @@
  * refused rather than approximated.
  *
  * Only 64-bit mode is handled: the guest's kernel never runs in another.
- * book/07-trap-and-emulate.md explains the method.  emulate.c carries
+ * book/08-trap-and-emulate.md explains the method.  emulate.c carries
  * out what this file decodes.  Read emulate.c next.
  */
 #include "decode.h"

@@ -12,7 +12,7 @@
  *
  * The decoder is plain C with no kernel or libc calls, so the same file is
  * built into ligeiro.ko and into tests/unit/test_decode, where the
- * assembler is the oracle.  book/07-trap-and-emulate.md explains the
+ * assembler is the oracle.  book/08-trap-and-emulate.md explains the
  * method; read decode.c, then hv/emulate.c, which carries each one out.
  * Read decode.c next.
  */

@@ -10,7 +10,7 @@
  * brings the value back with its next LIGEIRO_RUN, and mmio_complete(),
  * called by the run loop, puts it in the register the guest named.
  *
- * Book: book/08-virtio.md, "Two transports".  Read pc.c next.
+ * Book: book/09-virtio.md, "Two transports".  Read pc.c next.
  */
 #include "vm.h"
 

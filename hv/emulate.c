@@ -9,14 +9,14 @@
  * carry it out on the virtual CPU of struct virt_cpu or the devices of
  * pc.c, and step over it.  The guest cannot tell -- except by the clock,
  * and by the instructions that do *not* trap: that is Popek and Goldberg's
- * point, and book chapter 7's.
+ * point, and book chapter 8's.
  *
  * Anything we do not emulate gets the #GP it raised, in the guest's own
  * handler, as on a CPU where the instruction is simply not allowed.  From
  * ring 3 only the UMIP instructions (sgdt, sidt, sldt, smsw, str) are
  * emulated: the guest never turned UMIP on, so to it they are legal.
  *
- * Book: book/07-trap-and-emulate.md.  Read device.c next.
+ * Book: book/08-trap-and-emulate.md.  Read device.c next.
  */
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>

@@ -10,7 +10,7 @@
  * prepared for irq_reflect() -- except in guest_peek(), whose reads are
  * the hypervisor's own business.
  *
- * Book: book/06-shadow-paging.md, "Faults that are the guest's".  Read
+ * Book: book/07-shadow-paging.md, "Faults that are the guest's".  Read
  * interrupts.c next.
  */
 #include <linux/mm.h>

@@ -15,7 +15,7 @@
  * tables on the way if asked.  No entry ever has the Global bit: a global
  * translation would outlive the guest's CR3 (book/04-world-switch.md).
  *
- * Book: book/06-shadow-paging.md.  Read switcher.h next.
+ * Book: book/07-shadow-paging.md.  Read switcher.h next.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>

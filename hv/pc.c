@@ -23,7 +23,7 @@
  * byte the guest prints is two exits (a status read and a write), where a
  * paravirtual guest prints a whole line in one hypercall.
  *
- * Book: book/07-trap-and-emulate.md, "Virtual hardware".  emulate.c calls
+ * Book: book/08-trap-and-emulate.md, "Virtual hardware".  emulate.c calls
  * in here; interrupts.c asks pic_ack() what to deliver.  Read
  * guest/selftest/probe.c next.
  */

@@ -25,7 +25,7 @@
  * spaces keep their shadow roots (lguest's "pgdir" cache), so switching
  * back to a process does not start from an empty tree.
  *
- * Book: book/06-shadow-paging.md works through one fault in detail.  Read
+ * Book: book/07-shadow-paging.md works through one fault in detail.  Read
  * decode.h next.
  */
 #include <linux/mm.h>

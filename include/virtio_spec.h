@@ -13,7 +13,7 @@
  * 1.x is, which on x86-64 means as the host stores it.
  *
  * The book introduces these in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read guest/drivers/virtio.h next.
+ * (book/09-virtio.md).  Read guest/drivers/virtio.h next.
  */
 #ifndef LIGEIRO_VIRTIO_SPEC_H
 #define LIGEIRO_VIRTIO_SPEC_H

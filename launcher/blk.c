@@ -12,7 +12,7 @@
  * read or write anywhere else in the host's file.
  *
  * The book describes the device in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read console.c next.
+ * (book/09-virtio.md).  Read console.c next.
  */
 #include <errno.h>
 #include <fcntl.h>

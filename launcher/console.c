@@ -16,7 +16,7 @@
  * behind it, until the driver adds receive buffers.
  *
  * The book describes the device in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read rng.c next.
+ * (book/09-virtio.md).  Read rng.c next.
  */
 #include <errno.h>
 #include <poll.h>

@@ -11,7 +11,7 @@
  * - is handed out here too.
  *
  * The book describes the devices in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read vq.h next.
+ * (book/09-virtio.md).  Read vq.h next.
  */
 #include <stdio.h>
 

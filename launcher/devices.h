@@ -10,7 +10,7 @@
  * in their slots and is what run.c talks to.
  *
  * The book describes the devices in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read devices.c next.
+ * (book/09-virtio.md).  Read devices.c next.
  */
 #ifndef LIGEIRO_LAUNCHER_DEVICES_H
 #define LIGEIRO_LAUNCHER_DEVICES_H

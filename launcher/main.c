@@ -17,7 +17,7 @@
  * the launcher cannot use counts as a mistake on the command line.
  *
  * The book tells this story in "The launcher" (book/03-launcher.md), and
- * the devices' in book/08-virtio.md.  Read elf.h next.
+ * the devices' in book/09-virtio.md.  Read elf.h next.
  */
 #include <ctype.h>
 #include <errno.h>

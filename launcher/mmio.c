@@ -14,7 +14,7 @@
  * allows, and the device then ignores the driver until it resets it.
  *
  * The book describes the transport in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read blk.c next.
+ * (book/09-virtio.md).  Read blk.c next.
  */
 #include <errno.h>
 #include <stdarg.h>

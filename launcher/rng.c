@@ -7,7 +7,7 @@
  * The file is opened once, at startup, so a launcher that cannot have it
  * says so before the guest starts, not in the middle of its run.
  *
- * The book describes it in "Virtual devices: virtio" (book/08-virtio.md).
+ * The book describes it in "Virtual devices: virtio" (book/09-virtio.md).
  * This is the end of the tour.
  */
 #include <errno.h>

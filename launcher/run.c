@@ -18,8 +18,8 @@
  * read in the other.
  *
  * The book covers this in "The launcher" (book/03-launcher.md), trap
- * mode's serial exit and counters in book/07-trap-and-emulate.md, and the
- * device exits in book/08-virtio.md.  hv/module.c is the module's side of
+ * mode's serial exit and counters in book/08-trap-and-emulate.md, and the
+ * device exits in book/09-virtio.md.  hv/module.c is the module's side of
  * each ioctl.  Read hv/module.c next.
  */
 #include <cpuid.h>

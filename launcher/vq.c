@@ -17,7 +17,7 @@
  * the launcher read or write outside guest memory, or loop forever.
  *
  * The book explains the split virtqueue in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read mmio.c next.
+ * (book/09-virtio.md).  Read mmio.c next.
  */
 #include <string.h>
 

@@ -11,7 +11,7 @@
  * module and no globals, so tests/unit/test_vq.c feeds it hostile rings.
  *
  * The book walks through it in "Virtual devices: virtio"
- * (book/08-virtio.md).  Read vq.c next.
+ * (book/09-virtio.md).  Read vq.c next.
  */
 #ifndef LIGEIRO_LAUNCHER_VQ_H
 #define LIGEIRO_LAUNCHER_VQ_H

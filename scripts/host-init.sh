@@ -11,7 +11,7 @@
 # whether the script succeeded.  With `lgshell=1` it opens a shell first:
 # that is `make run`.
 #
-# scripts/mkinitramfs.sh builds the image; book/09-testing.md explains how
+# scripts/mkinitramfs.sh builds the image; book/16-testing.md explains how
 # the tests drive it.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc

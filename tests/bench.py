@@ -8,8 +8,8 @@ native.  Under TCG a "cycle" is emulated time, not a
 hardware cost; under -icount the TSC counts instructions, so those
 columns are repeatable to the instruction.  CPU=max picks the CPU model.
 The figures and the comparison with Xen's are discussed in
-book/05-hypercalls-pvops.md, book/06-shadow-paging.md and
-book/07-trap-and-emulate.md.
+book/05-hypercalls-pvops.md, book/07-shadow-paging.md and
+book/08-trap-and-emulate.md.
 """
 import os
 import re

@@ -15,7 +15,7 @@ and the host kernel printed no oops, BUG, WARNING, general protection fault
 or panic anywhere.  The transcript of a boot is written to build/test-logs
 only when a test that used it fails.
 
-book/09-testing.md explains the layers of tests; conftest.py holds the
+book/16-testing.md explains the layers of tests; conftest.py holds the
 shared boots.
 """
 import os

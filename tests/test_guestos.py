@@ -5,7 +5,7 @@ run the guest's `tests` word; every RESULT line of the suite must be the
 same, verdict and detail, under -cpu qemu64 and -cpu max.  The host boots
 also report what the hypervisor's counters show (tests/host/guestos.sh):
 system calls without exits, shadow roots found in the cache, batched
-page-table updates.  See book/02-guest.md and book/06-shadow-paging.md.
+page-table updates.  See book/02-guest.md and book/07-shadow-paging.md.
 """
 import pytest
 

@@ -4,7 +4,7 @@ One host boot per CPU model runs tests/host/foundation.sh, which reports
 a RESULT line per check; each check is a test here, and every one of them
 fails if the host's kernel log shows an oops or warning anywhere in that
 boot.  A third boot gives the host 5-level paging, which the module must
-refuse.  See book/09-testing.md.
+refuse.  See book/16-testing.md.
 """
 import pytest
 

@@ -17,7 +17,7 @@ machine without ligeiro.ko a good image gets as far as /dev/ligeiro and stops
 there.  Running guests needs the module, so that is tested in the QEMU host
 (tests/host), not here.
 
-book/03-launcher.md describes the launcher; book/09-testing.md the layers of
+book/03-launcher.md describes the launcher; book/16-testing.md the layers of
 tests.
 """
 import pathlib

@@ -9,12 +9,12 @@ told (the amount of RAM).  See book/02-guest.md.
 
 The probe ISO runs the `probe` word instead (guest/selftest/probe.c): PROBE lines
 saying what the kernel sees of its ring.  Natively, at ring 0, each must
-show the machine as the kernel set it up; book/07-trap-and-emulate.md
+show the machine as the kernel set it up; book/08-trap-and-emulate.md
 sets them beside what trap mode and pv mode show.
 
 The virtio tests boot ISOs of other words with QEMU's own virtio devices
 on PCI, modern only (disable-legacy=on): the guest's drivers against real
-devices, book/08-virtio.md.  `disktest` writes a pattern to a disk image
+devices, book/09-virtio.md.  `disktest` writes a pattern to a disk image
 the test created with a filler byte; afterwards the image must hold the
 pattern exactly where the guest said and the filler everywhere else.
 `rngtest` reads the entropy device, `diskread` times sequential reads,

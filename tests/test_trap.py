@@ -1,7 +1,7 @@
 """Trap-and-emulate mode: the native guest, unchanged, at ring 1.
 
 tests/host/trap.sh runs in the host boots of conftest.py, under -cpu
-qemu64 and -cpu max.  Three things are checked (book/07-trap-and-emulate.md):
+qemu64 and -cpu max.  Three things are checked (book/08-trap-and-emulate.md):
 
 * the guest OS's whole test suite says in trap mode exactly what it says
   natively;

@@ -1,7 +1,7 @@
 """The launcher's virtio devices under ligeiro, in pv and in trap mode.
 
 tests/host/virtio.sh runs in the host boots of conftest.py, under -cpu
-qemu64 and -cpu max (book/08-virtio.md).  The native half -- the same
+qemu64 and -cpu max (book/09-virtio.md).  The native half -- the same
 drivers against QEMU's own virtio devices -- is in test_native.py.
 
 * disktest writes a pattern, flushes and reads it back; then the backing

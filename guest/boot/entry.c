@@ -21,7 +21,7 @@
  *   batch    one system call that updates 512 page-table entries
  *   probe    PROBE lines: what the kernel sees of its ring (probe.c)
  *   shell    an interactive shell on the console: COM1 natively, or a
- *            virtio console (book/08-virtio.md)
+ *            virtio console (book/09-virtio.md)
  *   disktest, diskread, rngtest   the virtio disk and entropy device
  *
  * Natively and in trap mode an empty command line means `tests`.  In pv
@@ -33,7 +33,7 @@
  *
  * Book: book/02-guest.md, "The guest kernel", for ligeiro_main()
  * book/05-hypercalls-pvops.md, and for trap mode
- * book/07-trap-and-emulate.md.  Read mmap.h next.
+ * book/08-trap-and-emulate.md.  Read mmap.h next.
  */
 #include "boot/mmap.h"
 #include "boot/multiboot2.h"

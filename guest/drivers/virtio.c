@@ -22,7 +22,7 @@
  * way to the halt, and halt enables interrupts and sleeps as one step:
  * no completion can slip in between the check and the sleep.
  *
- * Book: book/08-virtio.md.  Read virtio_pci.c next.
+ * Book: book/09-virtio.md.  Read virtio_pci.c next.
  */
 #include "drivers/virtio.h"
 #include "kernel/page.h"

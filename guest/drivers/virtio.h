@@ -9,7 +9,7 @@
  * the requests.  The drivers (virtio_blk.c, virtio_console.c,
  * virtio_rng.c) see only this header.
  *
- * Book: book/08-virtio.md.  Read virtio.c next.
+ * Book: book/09-virtio.md.  Read virtio.c next.
  */
 #ifndef GUEST_VIRTIO_H
 #define GUEST_VIRTIO_H

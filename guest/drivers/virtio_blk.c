@@ -13,7 +13,7 @@
  * The bounds are checked here too, not only by the device: a sector past
  * the end is the driver's bug to catch before anything leaves the guest.
  *
- * Book: book/08-virtio.md.  Read virtio_console.c next.
+ * Book: book/09-virtio.md.  Read virtio_console.c next.
  */
 #include "drivers/virtio.h"
 #include "kernel/irq.h"

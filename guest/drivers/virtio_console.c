@@ -18,7 +18,7 @@
  * ring and offers each buffer again.  console_getc() takes from that
  * ring, or from COM1 when there is no virtio console.
  *
- * Book: book/08-virtio.md.  Read virtio_rng.c next.
+ * Book: book/09-virtio.md.  Read virtio_rng.c next.
  */
 #include "drivers/serial.h"
 #include "drivers/virtio.h"

@@ -14,7 +14,7 @@
  * specification demands; the device configuration with the width of
  * each field.
  *
- * Book: book/08-virtio.md.  Read virtio_blk.c next.
+ * Book: book/09-virtio.md.  Read virtio_blk.c next.
  */
 #include "drivers/virtio.h"
 #include "kernel/vm.h"

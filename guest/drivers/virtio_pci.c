@@ -22,7 +22,7 @@
  * the ISR byte acknowledges and lowers it, so every handler reads it
  * before the EOI, or the still-high line would interrupt again at once.
  *
- * Book: book/08-virtio.md.  Read virtio_mmio.c next.
+ * Book: book/09-virtio.md.  Read virtio_mmio.c next.
  */
 #include "drivers/virtio.h"
 #include "kernel/vm.h"

@@ -6,7 +6,7 @@
  * As for the disk, one request at a time, and the caller sleeps in
  * virtio_wait() until the interrupt handler has seen it come back.
  *
- * Book: book/08-virtio.md.  Read guest/user/disktest.c next.
+ * Book: book/09-virtio.md.  Read guest/user/disktest.c next.
  */
 #include "drivers/virtio.h"
 #include "kernel/irq.h"

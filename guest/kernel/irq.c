@@ -11,7 +11,7 @@
  * line acknowledged: a level-triggered line still held high would
  * otherwise interrupt again at once.
  *
- * Book: book/08-virtio.md.  Read guest/drivers/pic.h next.
+ * Book: book/09-virtio.md.  Read guest/drivers/pic.h next.
  */
 #include "boot/layout.h"
 #include "drivers/pic.h"

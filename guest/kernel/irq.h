@@ -1,7 +1,7 @@
 /*
  * irq.h - device interrupt handlers, by interrupt line.
  *
- * Book: book/08-virtio.md.  Read irq.c next.
+ * Book: book/09-virtio.md.  Read irq.c next.
  */
 #ifndef GUEST_IRQ_H
 #define GUEST_IRQ_H

@@ -9,7 +9,7 @@
  * every other register survives.  A negative result is an error.
  *
  * A process's memory is one PML4 slot of its own, slot 1, far from the
- * kernel's identity map in slot 0 (book/06-shadow-paging.md):
+ * kernel's identity map in slot 0 (book/07-shadow-paging.md):
  *
  *   USER_BASE                 the program image (text, data, bss)
  *   image end .. brk          the heap, grown by SYS_SBRK, demand-zero

@@ -6,7 +6,7 @@
  * pages, page 0 left out so that a NULL pointer faults.  It hangs off PML4
  * slot 0.  Natively it replaces boot.S's temporary 4 GiB map; under
  * ligeiro the hypervisor's early identity map: from pv_ops.load_cr3 on,
- * the hypervisor shadows what we built (book/06-shadow-paging.md).
+ * the hypervisor shadows what we built (book/07-shadow-paging.md).
  *
  * Device registers (virtio_pci.c's BARs, ligeiro's MMIO window) are
  * mapped at their own address too, in slot 0 as well, with caching off:
@@ -26,7 +26,7 @@
  * the hypervisor forget every shadow: a freed table may come back as
  * another process's PML4, at the same address.
  *
- * Book: book/06-shadow-paging.md, and book/02-guest.md, "Memory".  Read
+ * Book: book/07-shadow-paging.md, and book/02-guest.md, "Memory".  Read
  * trap.h next.
  */
 #include "boot/layout.h"

@@ -1,7 +1,7 @@
 /*
  * vm.h - page tables: the kernel's identity map and each process's space.
  *
- * Book: book/06-shadow-paging.md.  Read vm.c next.
+ * Book: book/07-shadow-paging.md.  Read vm.c next.
  */
 #ifndef GUEST_VM_H
 #define GUEST_VM_H

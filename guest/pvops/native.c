@@ -20,7 +20,7 @@
  *
  * Book: book/02-guest.md, "The guest kernel", for the table
  * book/05-hypercalls-pvops.md, and for trap mode
- * book/07-trap-and-emulate.md.  Read guest/lib/types.h next.
+ * book/08-trap-and-emulate.md.  Read guest/lib/types.h next.
  */
 #include "boot/layout.h"
 #include "drivers/pic.h"

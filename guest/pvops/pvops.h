@@ -18,7 +18,7 @@
  * entry point switches it to ligeiro.c (hypercalls) before anything else,
  * unless ligeiro started us in trap mode: then native.c stays, at ring 1,
  * and the hypervisor traps and emulates each of its privileged
- * instructions (book/07-trap-and-emulate.md).
+ * instructions (book/08-trap-and-emulate.md).
  *
  * Book: book/05-hypercalls-pvops.md.  Read native.c next.
  */
@@ -59,7 +59,7 @@ struct pv_ops {
 	 * iretq silently leave it alone; only cli and sti trap.  So the
 	 * kernel sets the flag with cli and sti, and the one flag it
 	 * restores comes from a trap frame, which the hypervisor builds
-	 * with the virtual IF (book/07-trap-and-emulate.md).
+	 * with the virtual IF (book/08-trap-and-emulate.md).
 	 */
 	/** Disable interrupts (cli). */
 	void (*irq_disable)(void);
@@ -94,7 +94,7 @@ struct pv_ops {
 	 */
 	void (*timer_arm)(u64 ns);
 
-	/* Devices (book/08-virtio.md). */
+	/* Devices (book/09-virtio.md). */
 	/** Read a 32-bit I/O port (native devices only: PCI config space). */
 	u32 (*inl)(u16 port);
 	/** Write a 32-bit I/O port (native devices only). */
@@ -121,7 +121,7 @@ extern struct pv_ops pv_ops;
  * the self-checks do (probe.c reports what each world looks like from
  * inside, hostile.c picks how to make an exit), and so does virtio.c,
  * since the machine's devices differ: QEMU's on PCI natively, ligeiro's
- * in its MMIO window (book/08-virtio.md).
+ * in its MMIO window (book/09-virtio.md).
  */
 enum guest_mode {
 	GUEST_NATIVE,	/* ring 0, native.c */

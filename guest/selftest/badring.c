@@ -6,7 +6,7 @@
  * stay clean (tests/host/virtio.sh).  It runs in the kernel, after the
  * drivers have started, instead of a first process.
  *
- * Book: book/08-virtio.md, "Trusting nothing in the ring".  Read
+ * Book: book/09-virtio.md, "Trusting nothing in the ring".  Read
  * launcher/devices.h next.
  */
 #include "drivers/virtio.h"

@@ -14,7 +14,7 @@
  * same way natively, so that the lines still compare.  tests/host/trap.sh runs it, and the trap
  * lab grades it (labs/trap).
  *
- * Book: book/07-trap-and-emulate.md, "The path of one instruction".  Read
+ * Book: book/08-trap-and-emulate.md, "The path of one instruction".  Read
  * include/virtio_spec.h next.
  */
 #include "boot/layout.h"

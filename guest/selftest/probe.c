@@ -29,7 +29,7 @@
  * probe runs in the kernel, after os_start() has loaded the IDT: a #GP
  * is caught with trap_expect() and the kernel carries on.
  *
- * Book: book/07-trap-and-emulate.md.  Read emucheck.c next.
+ * Book: book/08-trap-and-emulate.md.  Read emucheck.c next.
  */
 #include "kernel/os.h"
 #include "kernel/trap.h"

@@ -6,7 +6,7 @@
  * path: natively QEMU's device, under ligeiro the launcher's, reached
  * through hypercalls or trapped movs.
  *
- * Book: book/08-virtio.md.  Read rngtest.c next.
+ * Book: book/09-virtio.md.  Read rngtest.c next.
  */
 #include "ulib.h"
 

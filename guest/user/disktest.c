@@ -9,7 +9,7 @@
  * the kernel's one-page requests, so both loops are exercised.  Then the
  * kernel must refuse reads past the end and into kernel memory.
  *
- * Book: book/08-virtio.md.  Read diskread.c next.
+ * Book: book/09-virtio.md.  Read diskread.c next.
  */
 #include "ulib.h"
 

@@ -252,7 +252,7 @@ struct ligeiro_boot {
 
 /*
  * Devices: virtio-mmio version 2 register files, served by the launcher
- * (book/08-virtio.md).  Slot n's registers are the page at guest-physical
+ * (book/09-virtio.md).  Slot n's registers are the page at guest-physical
  * LIGEIRO_MMIO_BASE + n * LIGEIRO_MMIO_STRIDE; its interrupt is line
  * LIGEIRO_MMIO_IRQ + n (pv: vector LIGEIRO_IRQ_VECTOR + line; trap mode:
  * that line of the virtual 8259).  An empty slot reads as a virtio-mmio

@@ -44,7 +44,7 @@ TESTS = [
                                       "lab.table_upper", "lab.cr3_oor",
                                       "lab.cr3_oor_trap")],
      "hint": "walk only tables inside guest memory, and map only pages "
-             "inside it; book/06-shadow-paging.md lists the reasons"},
+             "inside it; book/07-shadow-paging.md lists the reasons"},
     {"name": "aliased tables", "points": 5, "parent": "guest suite under pv",
      "checks": [("host", "lab.alias")]},
     {"name": "no leak", "points": 5, "parent": "the guest boots",

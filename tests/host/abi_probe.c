@@ -9,7 +9,7 @@
  * every malformed LIGEIRO_CREATE_VM or out-of-order LIGEIRO_RUN gets its
  * errno and leaves the file usable.
  * The host's log is then searched for oopses by the harness: a refused
- * request must leave no trace there.  See book/09-testing.md.
+ * request must leave no trace there.  See book/16-testing.md.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 # Booted by tests/test_guestos.py under -cpu qemu64 and -cpu max, in the
 # same boots as foundation.sh and worldswitch.sh.  The guest's RESULT
 # lines pass through unchanged, so the harness can compare them with a
-# native boot's, line for line (book/02-guest.md, book/06-shadow-paging.md).
+# native boot's, line for line (book/02-guest.md, book/07-shadow-paging.md).
 . /tests/lib.sh
 G=/guest/ligeiro-guest.elf
 stat() { sed -n "s/^ligeiro-stats: $1 //p" "$2"; }

@@ -1,5 +1,5 @@
 # virtio.sh - the launcher's virtio devices, driven by the guest's own
-# drivers, in pv mode and in trap mode (book/08-virtio.md).
+# drivers, in pv mode and in trap mode (book/09-virtio.md).
 #
 # Booted by tests/test_virtio.py under -cpu qemu64 and -cpu max.  The
 # guest's lines pass through renamed "RESULT <mode>.<check>"; the disk's

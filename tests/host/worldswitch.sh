@@ -37,7 +37,7 @@ hostile switcher "a write to a read-only page"
 hostile upper "upper half"
 hostile hcall "unknown hypercall"
 hostile badptr "not in guest memory"
-# and hostile page tables (book/06-shadow-paging.md)
+# and hostile page tables (book/07-shadow-paging.md)
 hostile table-oor "guest maps 0x3ffff000 to 0x3ffff000, outside guest memory"
 hostile table-upper "map the upper half"
 hostile table-loop "guest page tables loop"

@@ -22,7 +22,7 @@
  * Output is one "RESULT decode.<case> PASS|FAIL ..." line per case, as
  * ligeiro.h describes, then a count; the exit status is non-zero if any
  * case failed.  tests/test_launcher.py runs this program.  The decoder is
- * explained in book/07-trap-and-emulate.md; read hv/decode.c alongside,
+ * explained in book/08-trap-and-emulate.md; read hv/decode.c alongside,
  * and hv/emulate.c after it.
  */
 #include <setjmp.h>

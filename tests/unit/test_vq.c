@@ -22,7 +22,7 @@
  * Output is one "RESULT vq.<case> PASS|FAIL ..." line per case, as
  * ligeiro.h describes, then a count; the exit status is non-zero if any
  * case failed.  tests/test_launcher.py runs this program.  The rings are
- * explained in book/08-virtio.md; read launcher/vq.c alongside.
+ * explained in book/09-virtio.md; read launcher/vq.c alongside.
  */
 #include <fcntl.h>
 #include <setjmp.h>

@@ -5,7 +5,7 @@
  * code reading one byte too far crashes instead of passing.
  *
  * Each test is a program of its own, so these are static.  See
- * book/09-testing.md.
+ * book/16-testing.md.
  */
 #ifndef LIGEIRO_UNIT_H
 #define LIGEIRO_UNIT_H
