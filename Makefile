@@ -38,7 +38,8 @@ GUEST := $(BUILD)/guest/ligeiro-guest.elf
 ISO := $(BUILD)/guest/ligeiro-guest.iso
 INITRD := $(BUILD)/host/initramfs.cpio.gz
 VMLINUZ := $(BUILD)/host/vmlinuz
-UNIT := $(BUILD)/unit/test_elf $(BUILD)/unit/test_decode $(BUILD)/unit/test_vq
+UNIT := $(BUILD)/unit/test_elf $(BUILD)/unit/test_decode $(BUILD)/unit/test_vq \
+	$(BUILD)/unit/fuzz_elf $(BUILD)/unit/ligeiro-asan
 HOSTTOOLS := $(BUILD)/host/abi_probe $(BUILD)/host/hwbp
 
 all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)
