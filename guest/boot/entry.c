@@ -44,6 +44,7 @@
 #include "lib/printf.h"
 #include "lib/result.h"
 #include "pvops/pvops.h"
+#include "selftest/hcfuzz.h"
 #include "selftest/hostile.h"
 #include "selftest/pvcheck.h"
 
@@ -181,8 +182,9 @@ boot_os_start(const char *word, u64 arg, const struct ligeiro_boot *boot)
  * exit= takes any u8, so a test can see the hypervisor refuse codes
  * above LIGEIRO_EXIT_GUEST_MAX.  spin never yields: killing the launcher
  * must still get us off the CPU.  Both work in trap mode too (cli and
- * out trap), and so do the hostile= acts that make no hypercall; nops=
- * and fpu= are about hypercalls, so trap mode refuses them.
+ * out trap), and so do the hostile= acts that make no hypercall; nops=,
+ * fpu=, hcfuzz= and hcfuzz_kill= are about hypercalls, so trap mode
+ * refuses them.
  */
 static void run_word(char *word, const struct ligeiro_boot *boot)
 {
@@ -208,6 +210,10 @@ static void run_word(char *word, const struct ligeiro_boot *boot)
 		       "(nops= and fpu= make hypercalls)\n", word);
 		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
 	}
+	if (parse_u64(param(word, "hcfuzz="), &n))
+		hcfuzz(n, boot->mem_size);
+	if (parse_u64(param(word, "hcfuzz_kill="), &n))
+		hcfuzz_kill(n, boot->mem_size);
 	if (parse_u64(param(word, "nops="), &n)) {
 		bench_nops(n);
 		return;

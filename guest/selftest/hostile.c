@@ -13,7 +13,7 @@
  * must end in.
  *
  * Book: book/04-world-switch.md, "What a guest may try".  Read
- * guest/pvops/hcall.h next.
+ * hcfuzz.h next.
  */
 #include "kernel/os.h"
 #include "kernel/page.h"

@@ -94,7 +94,32 @@ flood() {
 flood shadow
 flood shadow_trap --mode=trap
 
-# 5. All of it leaves nothing behind: no pinned page, no lost memory, and
+# 5. The hypercall interface, fuzzed from the guest (guest/selftest/
+#    hcfuzz.c): 100,000 calls the host must survive, seeded and the seed
+#    printed; then every boundary request, each of which must be killed
+#    with the reason the guest says it expects.
+seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+echo "hcfuzz seed: $seed"
+survives hcfuzz $G -- hcfuzz=$seed
+n=0 passed=0
+while :; do
+	ligeiro $G -- hcfuzz_kill=$n >/tmp/hd.hcfuzz_kill.out 2>&1
+	st=$?
+	grep -q "no kill case" /tmp/hd.hcfuzz_kill.out && break
+	want=$(sed -n 's/.*kill case [0-9]* expects: //p' /tmp/hd.hcfuzz_kill.out)
+	if [ $st = $LIGEIRO_EXIT_KILLED ] && [ -n "$want" ] &&
+	   grep -q "guest killed: .*$want" /tmp/hd.hcfuzz_kill.out; then
+		passed=$((passed + 1))
+	else
+		sed "s/^/[hd.hcfuzz_kill $n, status $st] /" /tmp/hd.hcfuzz_kill.out
+	fi
+	n=$((n + 1))
+done
+# kill_cases[] has 19 entries: none may silently go.
+check hd.hcfuzz_kill "$passed of $n boundary hypercalls killed with the reason expected" -- \
+	test $passed = $n -a $n = 19
+
+# 6. All of it leaves nothing behind: no pinned page, no lost memory, and
 #    the module unloads and loads again.
 pins1=$(pins) free1=$(free_kib)
 check hd.no_leak_pins "pinned pages outstanding: $pins0 -> $pins1" -- test "$pins1" = "$pins0"

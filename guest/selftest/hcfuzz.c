@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hcfuzz.c - the hypercall interface, fuzzed from inside the guest.
+ *
+ * hostile.c makes one wrong request per boot and expects to be killed for
+ * it.  This file asks what happens to the host after many requests that
+ * are legal in form but absurd in content: hcfuzz=SEED makes
+ * HCFUZZ_CALLS hypercalls, each a random choice among those the
+ * hypervisor must survive without killing us - a NOP with garbage in
+ * every argument register, INVLPG and FLUSH of any 64-bit address
+ * (upper half, non-canonical, past RAM, the Switcher, the shared page),
+ * a batch of such addresses with a garbage count, a timer of any length,
+ * the shared page and the IDT registered again, a kernel stack anywhere
+ * in our half, and new address spaces whose unused slots are filled with
+ * loops, self-references, entries past RAM, reserved bits and huge-page
+ * bits.  Then it checks that it is still itself (its own memory, the
+ * shared page) and prints "RESULT hostile.hcfuzz PASS calls=N seed=S".
+ *
+ * hcfuzz_kill=N makes the Nth of the boundary requests in kill_cases[]:
+ * each hypercall number with the first argument just past what it takes.
+ * It prints what the hypervisor must answer and expects to die;
+ * tests/host/hardening.sh checks the launcher's "guest killed:" line.
+ *
+ * Book: book/04-world-switch.md, "What a guest may try".  Read
+ * guest/pvops/hcall.h next.
+ */
+#include "kernel/page.h"
+#include "lib/abi.h"
+#include "lib/lib.h"
+#include "lib/printf.h"
+#include "lib/result.h"
+#include "lib/x86.h"
+#include "pvops/hcall.h"
+#include "pvops/pvops.h"
+#include "selftest/hcfuzz.h"
+
+#define HCFUZZ_CALLS	100000
+/* The hypervisor's half starts here (hv/vm.h's LOWER_HALF_END). */
+#define UPPER_HALF	(1UL << 47)
+/* More text than one console hypercall may carry (hv/hypercall.c). */
+#define CONSOLE_TOO_LONG	4097
+#define SPAN_2M		(1UL << 21)
+#define ENTRIES		512
+
+static u64 rng;
+
+static u64 rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dUL;
+}
+
+static u64 below(u64 n)
+{
+	return rnd() % n;
+}
+
+static u64 mem_size;
+
+/* An address a guest has no business naming, or a random one. */
+static u64 odd_address(void)
+{
+	const u64 v[] = {
+		0, UPPER_HALF, UPPER_HALF - 1, 0xffff800000000000UL,
+		0xffffffffffffffffUL, 0x0000800000000000UL, 0x8000000000000000UL,
+		mem_size, mem_size - 1, mem_size + PAGE_SIZE,
+		pv_shared->switcher_addr, (u64)pv_shared, LIGEIRO_BATCH_ALL,
+	};
+
+	return below(3) ? v[below(ARRAY_SIZE(v))] : rnd();
+}
+
+/*
+ * Page tables of our own: slot 0 maps the first GiB with 2 MiB pages, so
+ * this code runs on once they are loaded; slots 1..255 get garbage.  The
+ * upper half stays empty: mapping it is a kill (kill_cases[] has that).
+ */
+static u64 fuzz_pml4[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static u64 fuzz_pdpt[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static u64 fuzz_pd[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+/* An IDT of garbage gates: legal to load, as long as nothing is delivered. */
+static u64 fuzz_idt[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+
+static u64 garbage_entry(void)
+{
+	const u64 targets[] = {
+		(u64)fuzz_pml4, (u64)fuzz_pdpt, (u64)fuzz_pd, mem_size,
+		mem_size - PAGE_SIZE, (u64)pv_shared, 0x000ffffffffff000UL,
+	};
+	u64 e = below(4) ? targets[below(ARRAY_SIZE(targets))] : rnd();
+
+	return e | (below(2) ? PTE_P : 0) | (below(4) ? 0 : PTE_PS) |
+	       (below(4) ? 0 : rnd() & 0xfff0000000000e00UL);
+}
+
+static u64 fuzz_tables(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ENTRIES; i++)
+		fuzz_pd[i] = ((u64)i << 21) | PTE_P | PTE_W | PTE_PS;
+	fuzz_pdpt[0] = (u64)fuzz_pd | PTE_P | PTE_W;
+	for (i = 1; i < ENTRIES; i++)
+		fuzz_pdpt[i] = below(8) ? 0 : garbage_entry();
+	fuzz_pml4[0] = (u64)fuzz_pdpt | PTE_P | PTE_W;
+	for (i = 1; i < ENTRIES / 2; i++)
+		fuzz_pml4[i] = below(4) ? 0 : garbage_entry();
+	return (u64)fuzz_pml4;
+}
+
+/* A page we never hand to the hypervisor: it must come back unchanged. */
+static u64 witness[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+
+static void one_call(void)
+{
+	unsigned int i, n;
+
+	switch (below(9)) {
+	case 0:
+		hcall3(LIGEIRO_HCALL_NOP, rnd(), rnd(), rnd());
+		break;
+	case 1:
+		hcall(LIGEIRO_HCALL_INVLPG, odd_address(), rnd());
+		break;
+	case 2:		/* a batch of odd addresses, its count garbage too */
+		n = below(LIGEIRO_BATCH_MAX + 1);
+		for (i = 0; i < n; i++)
+			pv_shared->batch[i] = odd_address();
+		pv_shared->batch_count = below(4) ? n : rnd();
+		hcall(LIGEIRO_HCALL_FLUSH, below(2) ? 0 : rnd(), rnd());
+		break;
+	case 3:		/* any length; interrupts stay off throughout */
+		hcall(LIGEIRO_HCALL_SET_TIMER, below(2) ? below(1000) : rnd(),
+		      rnd());
+		break;
+	case 4:
+		hcall(LIGEIRO_HCALL_INIT, (u64)pv_shared, rnd());
+		break;
+	case 5:
+		for (i = 0; i < 8; i++)
+			fuzz_idt[below(ENTRIES)] = rnd();
+		hcall(LIGEIRO_HCALL_LOAD_IDT, (u64)fuzz_idt, rnd());
+		break;
+	case 6:
+		hcall(LIGEIRO_HCALL_SET_STACK, below(UPPER_HALF), rnd());
+		break;
+	case 7:
+	case 8:
+		hcall(LIGEIRO_HCALL_NEW_CR3, fuzz_tables(), rnd());
+		break;
+	}
+}
+
+void hcfuzz(u64 seed, u64 guest_mem)
+{
+	u64 switcher = pv_shared->switcher_addr;
+	unsigned int i, bad = 0;
+
+	mem_size = guest_mem;
+	rng = seed * 0x9e3779b97f4a7c15UL + 1;
+	printf("hcfuzz: %u hypercalls, seed %lu\n", HCFUZZ_CALLS, seed);
+	for (i = 0; i < ENTRIES; i++)
+		witness[i] = seed ^ i;
+	for (i = 0; i < ENTRIES; i++)
+		fuzz_idt[i] = rnd();
+	pv_ops.irq_disable();
+	for (i = 0; i < HCFUZZ_CALLS; i++)
+		one_call();
+	hcall(LIGEIRO_HCALL_SET_TIMER, 0, 0);
+	for (i = 0; i < ENTRIES; i++)
+		bad += witness[i] != (seed ^ i);
+	if (bad || pv_shared->switcher_addr != switcher)
+		result_fail("hostile.hcfuzz", "seed=%lu: %u words of our memory "
+			    "changed, switcher 0x%lx -> 0x%lx", seed, bad,
+			    switcher, pv_shared->switcher_addr);
+	else
+		result_pass("hostile.hcfuzz", "calls=%u seed=%lu", HCFUZZ_CALLS,
+			    seed);
+	result_finish();
+}
+
+/* One hypercall number, just past what it takes; what must kill us. */
+struct kill_case {
+	u64 nr, arg0, arg1;
+	const char *reason;
+};
+
+void hcfuzz_kill(u64 n, u64 guest_mem)
+{
+	const u64 top = guest_mem, sh = (u64)pv_shared;
+	const struct kill_case kill_cases[] = {
+		{ LIGEIRO_HCALL_COUNT, 0, 0, "unknown hypercall" },
+		{ ~0UL, 0, 0, "unknown hypercall" },
+		{ LIGEIRO_HCALL_INIT, sh + 8, 0, "init: shared page" },
+		{ LIGEIRO_HCALL_INIT, top, 0, "init: shared page" },
+		{ LIGEIRO_HCALL_CONSOLE, sh, CONSOLE_TOO_LONG, "console:" },
+		{ LIGEIRO_HCALL_CONSOLE, top - 1, 2, "console:" },
+		{ LIGEIRO_HCALL_CONSOLE, ~0UL, 2, "console:" },
+		{ LIGEIRO_HCALL_SHUTDOWN, LIGEIRO_EXIT_GUEST_MAX + 1, 0,
+		  "shutdown: exit code" },
+		{ LIGEIRO_HCALL_SHUTDOWN, ~0UL, 0, "shutdown: exit code" },
+		{ LIGEIRO_HCALL_LOAD_IDT, top, 0, "load_idt:" },
+		{ LIGEIRO_HCALL_LOAD_IDT, top - 8, 0, "load_idt:" },
+		{ LIGEIRO_HCALL_LOAD_IDT, (u64)fuzz_idt + 4, 0, "load_idt:" },
+		{ LIGEIRO_HCALL_SET_STACK, UPPER_HALF, 0, "set_stack:" },
+		{ LIGEIRO_HCALL_SET_STACK, ~0UL, 0, "set_stack:" },
+		{ LIGEIRO_HCALL_NEW_CR3, top, 0, "new address space" },
+		{ LIGEIRO_HCALL_NEW_CR3, (u64)fuzz_pml4 + 8, 0,
+		  "new address space" },
+		{ LIGEIRO_HCALL_NEW_CR3, 0, 0, "map the upper half" },
+		{ LIGEIRO_HCALL_MMIO, 0, 4, "device access" },
+		{ LIGEIRO_HCALL_MMIO, LIGEIRO_MMIO_BASE, 3, "device access" },
+	};
+	const struct kill_case *k;
+
+	mem_size = guest_mem;
+	if (n >= ARRAY_SIZE(kill_cases)) {
+		printf("hcfuzz: no kill case %lu (there are %lu)\n", n,
+		       ARRAY_SIZE(kill_cases));
+		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
+	}
+	k = &kill_cases[n];
+	printf("hcfuzz: kill case %lu expects: %s\n", n, k->reason);
+	if (k->nr == LIGEIRO_HCALL_NEW_CR3 && !k->arg0) {
+		fuzz_tables();
+		fuzz_pml4[ENTRIES / 2] = (u64)fuzz_pdpt | PTE_P | PTE_W;
+		hcall(k->nr, (u64)fuzz_pml4, 0);
+	} else {
+		hcall(k->nr, k->arg0, k->arg1);
+	}
+	result_fail("hostile.hcfuzz_kill", "case %lu survived, expected: %s",
+		    n, k->reason);
+	result_finish();
+}
