@@ -113,9 +113,10 @@ static void stub_gate(gate_desc *g, int v)
 	unsigned long stub = (unsigned long)ligeiro_stubs +
 			     v * SWITCHER_STUB_SIZE;
 	/*
-	 * Only the guest kernel may make a hypercall; int3 and into work
-	 * from anywhere, as on Linux; any other `int n` from the guest is a
-	 * #GP, so an exit on an interrupt vector is always a real interrupt.
+	 * Only the guest kernel may make a hypercall; int3 and `int $4`
+	 * work from anywhere, as on Linux (`into` itself is invalid in
+	 * 64-bit mode); any other `int n` from the guest is a #GP, so an
+	 * exit on an interrupt vector is always a real interrupt.
 	 */
 	int dpl = v == LIGEIRO_HCALL_VECTOR ? 1 :
 		  v == X86_TRAP_BP || v == X86_TRAP_OF ? 3 : 0;
