@@ -26,8 +26,8 @@
  * for a trap from ring 3 is read from the guest's own TSS -- so system
  * calls must come through us too (irq_soft()).
  *
- * Book: book/05-hypercalls-pvops.md.  run.c calls into here.  Read
- * guest/selftest/pvcheck.h next.
+ * Book: book/06-interrupts.md, "Virtual interrupts".  run.c calls into
+ * here.  Read guest/selftest/pvcheck.h next.
  */
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
