@@ -7,41 +7,127 @@ prints the guest's own measurements side by side with their ratio to
 native.  Under TCG a "cycle" is emulated time, not a
 hardware cost; under -icount the TSC counts instructions, so those
 columns are repeatable to the instruction.  CPU=max picks the CPU model.
-The figures and the comparison with Xen's are discussed in
-book/05-hypercalls-pvops.md, book/07-shadow-paging.md and
-book/08-trap-and-emulate.md.
+
+It also writes every figure to book/bench.json, the one source of the
+book's measured numbers: scripts/bookgen.py puts them into the chapters
+at `make docs` time, and tests/test_bench_json.py checks the README's
+copy.  The schema (SCHEMA below says its version):
+
+    {"schema": 1,
+     "run": {"date": ISO-8601 UTC, "commit": git HEAD, "dirty": bool,
+             "cpu": QEMU's -cpu model, "host_cpu": the build machine's,
+             "command": "make bench", "duration_s": seconds},
+     "ops": {OP: {"what": text, "unit": text,
+                  MODE: {MEASURE: number, ...}, ...}, ...},
+     "counters": {PROG: {NAME: number, ...}, ...}}
+
+OP is syscall, pagefault, ctxswitch, hypercall (n = 100,000 NOPs),
+hypercall_n1000 or diskread; MODE is native, pv or trap; MEASURE is
+icount (per operation under -icount shift=0: instructions, except for
+diskread, whose unit is KiB/s of the emulated clock), tcg (the same under
+plain TCG: TSC cycles, or KiB/s), icount_ratio and tcg_ratio (pv or trap
+over native, for diskread too), and for syscall, ctxswitch and pagefault
+exits, hypercalls and emulated (per operation, from the launcher's
+--stats: entries into the guest, hypercall exits, emulated instructions;
+0 natively); diskread and diskread_noidx (no EVENT_IDX, counters only)
+have those in pv and trap, with notifies and interrupts per read.  A figure a run did not produce is absent, never null.
+"counters": {PROG: {NAME: n}} holds the launcher's --stats counters of
+whole pv-mode runs of sysloop, ctxloop and batch (NAME as --stats prints
+it: entries, exit.hypercall, hcall.new_cr3, shadow_faults, ...).
+
+`bench.py --from-logs` rebuilds bench.json from the transcripts of the
+last run (build/test-logs/bench-*.log) without booting anything.
 """
+import datetime
+import json
 import os
+import platform
 import re
+import subprocess
 import sys
 import tempfile
+import time
 
 import harness
 import test_native
 
+SCHEMA = 1
+JSON = harness.ROOT / "book" / "bench.json"
 BENCH = re.compile(r"^BENCH (\S+) (\d+)", re.M)
 ICOUNT = {"QEMU_ARGS": "-icount shift=0", "SMP": "1"}
+# The guest's BENCH names, and the operations they measure.
+OPS = {"syscall_cycles": "syscall", "pagefault_cycles": "pagefault",
+       "ctxswitch_cycles": "ctxswitch",
+       "hypercall_cycles_n100000": "hypercall",
+       "hypercall_cycles_n1000": "hypercall_n1000",
+       "disk_read_kib_per_s": "diskread"}
+WHAT = {
+    "syscall": ("a system call (getpid)", "instructions or TSC cycles"),
+    "pagefault": ("a demand-zero page fault", "instructions or TSC cycles"),
+    "ctxswitch": ("a context switch (yield ping-pong)",
+                  "instructions or TSC cycles"),
+    "hypercall": ("a null hypercall round trip, N = 100,000",
+                  "instructions or TSC cycles"),
+    "hypercall_n1000": ("a null hypercall round trip, N = 1,000",
+                        "instructions or TSC cycles"),
+    "diskread": ("sequential 4 KiB reads from an 8 MiB disk",
+                 "KiB/s of the guest's clock"),
+    "diskread_noidx": ("a 4 KiB read without VIRTIO_RING_F_EVENT_IDX",
+                       "counts per read"),
+}
+# bench.sh's COST lines: the loop, its operation, operations per count.
+LOOPS = {"sysloop": ("syscall", 1), "ctxloop": ("ctxswitch", 2),
+         "pfloop": ("pagefault", 1), "diskread": ("diskread", 1),
+         "diskread_noidx": ("diskread_noidx", 1)}
+COUNTERS = {"entries": "exits", "hypercall": "hypercalls",
+            "emulation": "emulated", "notifies": "notifies",
+            "interrupts": "interrupts"}
 
 
 def measure(name, args, env):
     cpu = os.environ.get("CPU", "qemu64")
     full_env = dict(env, CPU=cpu)
     boot = harness.boot(name, args, 900, full_env)
+    harness.LOGS.mkdir(parents=True, exist_ok=True)
+    (harness.LOGS / (name + ".log")).write_text(boot.transcript)
     boot.require_clean()
-    found = {k: int(v) for k, v in BENCH.findall(boot.transcript)}
+    return boot.transcript
+
+
+def figures(transcript):
+    found = {k: int(v) for k, v in BENCH.findall(transcript)}
     if not found:
-        boot.fail("no BENCH lines")
+        raise SystemExit("bench.py: no BENCH lines")
     return found
 
 
-def main():
+def exits(transcript):
+    """{(mode, op): {measure: per-operation value}} from the COST lines."""
+    runs = {}
+    for line in transcript.splitlines():
+        if line.startswith("COST "):
+            mode, loop, n, *kv = line.split()[1:]
+            runs.setdefault((mode, loop), {})[int(n)] = {
+                k: int(v) for k, v in (f.split("=") for f in kv)}
+    per_op = {}
+    for (mode, loop), by_n in runs.items():
+        (n1, a), (n2, b) = sorted(by_n.items())
+        op, per = LOOPS[loop]
+        per_op[mode, op] = {COUNTERS[k]: round((b[k] - a[k]) / ((n2 - n1)
+                                                                * per), 3)
+                            for k in a if k in COUNTERS}
+    return per_op
+
+
+def collect(read):
+    """All figures; read(name, args, env) gives one boot's transcript."""
     iso = harness.BUILD / "guest" / "ligeiro-guest-bench.iso"
     host = ["host", harness.VMLINUZ, harness.INITRD, "quiet",
             "lgrun=/tests/bench.sh"]
-    runs = {}
+    runs, costs, counters = {}, {}, {}
     for mode, env in (("tcg", {}), ("icount", ICOUNT)):
-        runs["native", mode] = measure("bench-native-" + mode,
-                                       ["native", iso], env)
+        runs["native", mode] = figures(read("bench-native-" + mode,
+                                            ["native", iso], env))
         # the disk: QEMU's virtio-blk on an 8 MiB file, as bench.sh's
         with tempfile.TemporaryDirectory() as tmp:
             image = os.path.join(tmp, "disk.img")
@@ -49,14 +135,81 @@ def main():
                 f.truncate(8 << 20)
             disk_env = dict(env, QEMU_ARGS=" ".join(
                 [env.get("QEMU_ARGS", "")] + test_native.disk_args(image)))
-            runs["native", mode].update(measure(
+            runs["native", mode].update(figures(read(
                 "bench-native-disk-" + mode,
-                ["native", test_native.device_iso("diskread")], disk_env))
-        hosted = measure("bench-host-" + mode, host, env)
+                ["native", test_native.device_iso("diskread")], disk_env)))
+        transcript = read("bench-host-" + mode, host, env)
+        hosted = figures(transcript)
+        costs[mode] = exits(transcript)
+        counters[mode] = stats(transcript)
         runs["pv", mode] = {k: v for k, v in hosted.items()
                             if not k.startswith("trap.")}
         runs["trap", mode] = {k[len("trap."):]: v for k, v in hosted.items()
                               if k.startswith("trap.")}
+    return (runs, costs.get("icount") or costs.get("tcg") or {},
+            counters.get("icount") or counters.get("tcg") or {})
+
+
+def stats(transcript):
+    """{prog: {counter: n}} from bench.sh's STATS lines."""
+    found = {}
+    for line in transcript.splitlines():
+        words = line.split()
+        if len(words) == 4 and words[0] == "STATS" and words[3].isdigit():
+            found.setdefault(words[1], {})[words[2]] = int(words[3])
+    return found
+
+
+def document(runs, costs, counters, duration):
+    ops = {}
+    for bench, op in list(OPS.items()) + [(None, "diskread_noidx")]:
+        entry = {"what": WHAT[op][0], "unit": WHAT[op][1]}
+        for mode in ("native", "pv", "trap"):
+            values = {m: runs[mode, m][bench] for m in ("icount", "tcg")
+                      if bench in runs[mode, m]}
+            if values:
+                entry[mode] = values
+        for mode in ("pv", "trap"):
+            for m in ("icount", "tcg"):
+                n = entry.get("native", {}).get(m)
+                v = entry.get(mode, {}).get(m)
+                if n and v:
+                    entry[mode][m + "_ratio"] = round(v / n, 3)
+        for mode in ("pv", "trap"):
+            if (mode, op) in costs:
+                entry.setdefault(mode, {}).update(costs[mode, op])
+                if op in ("syscall", "ctxswitch", "pagefault"):
+                    entry.setdefault("native", {}).update(
+                        {k: 0 for k in costs[mode, op]})
+        ops[op] = entry
+    git = ["git", "-C", str(harness.ROOT)]
+    commit = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    dirty = bool(subprocess.run(git + ["status", "--porcelain", "--", "hv",
+                                       "launcher", "guest", "include"],
+                                capture_output=True, text=True).stdout)
+    return {"schema": SCHEMA,
+            "run": {"date": datetime.datetime.now(datetime.timezone.utc)
+                    .strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "commit": commit, "dirty": dirty,
+                    "cpu": os.environ.get("CPU", "qemu64"),
+                    "host_cpu": host_cpu(),
+                    "command": "make bench", "duration_s": round(duration)},
+            "ops": ops, "counters": counters}
+
+
+def host_cpu():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def table(runs):
     row = "%-26s %12s %12s %12s %9s %9s"
     for mode, unit in (("tcg", "TSC cycles under TCG"),
                        ("icount", "instructions (-icount)")):
@@ -70,5 +223,21 @@ def main():
                          "%.1fx" % (t / n) if n and t else ""))
 
 
+def main(argv):
+    start = time.time()
+    if argv[1:] == ["--from-logs"]:
+        runs, costs, counters = collect(lambda name, args, env: (
+            harness.LOGS / (name + ".log")).read_text())
+        old = json.loads(JSON.read_text()) if JSON.exists() else {}
+        duration = old.get("run", {}).get("duration_s", 0)
+    else:
+        runs, costs, counters = collect(measure)
+        duration = time.time() - start
+    table(runs)
+    doc = document(runs, costs, counters, duration)
+    JSON.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    print("\nwrote", JSON)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

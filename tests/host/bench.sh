@@ -24,4 +24,44 @@ for n in 1000 100000; do
 	empty=$(echo "$line" | sed -n 's/.* tsc_empty=\([0-9]*\).*/\1/p')
 	echo "BENCH hypercall_cycles_n$n $(((tsc - empty) / n)) cycles"
 done
+# Exits per operation: each loop at two sizes, with --stats; bench.py
+# divides the difference of the counters by the difference of sizes, as
+# test_trap.py does with trap.sh's identical COST lines.
+stat() { sed -n "s/^ligeiro-stats: $1 //p" "$2"; }
+for mode in pv trap; do
+	for run in sysloop=5000 sysloop=10000 ctxloop=500 ctxloop=1000 \
+		   pfloop=500 pfloop=1000; do
+		ligeiro --mode=$mode --stats $G -- $run >/tmp/cost.out 2>&1
+		result bench.cost.$mode.${run%=*}.${run#*=} $? "$run"
+		echo "COST $mode ${run%=*} ${run#*=}" \
+		     "entries=$(stat entries /tmp/cost.out)" \
+		     "hypercall=$(stat exit.hypercall /tmp/cost.out)" \
+		     "emulation=$(stat exit.emulation /tmp/cost.out)"
+	done
+	# a 4 KiB read, with EVENT_IDX and without (book/09's table)
+	for run in diskread=256 diskread=2048 diskread_noidx=256 \
+		   diskread_noidx=2048; do
+		opt=
+		[ ${run%=*} = diskread_noidx ] && opt=--no-event-idx
+		ligeiro --mode=$mode --stats $opt --disk=/tmp/big.img $G -- \
+			diskread=${run#*=} >/tmp/cost.out 2>&1
+		result bench.cost.$mode.${run%=*}.${run#*=} $? "$run"
+		echo "COST $mode ${run%=*} ${run#*=}" \
+		     "entries=$(stat entries /tmp/cost.out)" \
+		     "hypercall=$(stat exit.hypercall /tmp/cost.out)" \
+		     "emulation=$(stat exit.emulation /tmp/cost.out)" \
+		     "notifies=$(stat virtio.blk.notifies /tmp/cost.out)" \
+		     "interrupts=$(stat virtio.blk.interrupts /tmp/cost.out)"
+	done
+done
+# Whole runs' counters (book/05 and book/07 quote them): "STATS prog name n".
+for prog in hello sysloop ctxloop batch; do
+	if [ $prog = hello ]; then
+		ligeiro --stats $G >/tmp/prog.out 2>&1
+	else
+		ligeiro --stats $G -- $prog >/tmp/prog.out 2>&1
+	fi
+	result bench.stats.$prog $? "$prog"
+	sed -n "s/^ligeiro-stats: /STATS $prog /p" /tmp/prog.out
+done
 finish
