@@ -10,6 +10,8 @@
 #   make debug      boot the host with QEMU's exception log and gdb stub
 #   make iso        the guest's GRUB rescue ISO (native boot)
 #   make docs       the book and the API reference (Doxygen), into build/docs
+#   make book-pdf   the book's chapters as one PDF, build/book.pdf
+#                   (scripts/bookpdf.py: headless Chromium prints them)
 #   make lab LAB=x DEST=dir   a student tree for lab x (LABS="x y" for
 #                   several): labs/README.md
 #   make grade LAB=x  grade lab x here (RESULTS=path: Gradescope's JSON)
@@ -68,7 +70,8 @@ sparse: $(MODULE)
 	@! grep -E 'warning:|error:' $(BUILD)/sparse.log
 
 # The same guest benchmarks natively and under ligeiro, under TCG and
-# under -icount (where QEMU's TSC counts instructions), side by side.
+# under -icount (where QEMU's TSC counts instructions), side by side; the
+# figures go to book/bench.json, which `make docs` puts into the book.
 bench: all
 	$(MAKE) -C guest OUT=$(BUILD)/guest iso-bench
 	cd tests && /usr/bin/python3 bench.py
@@ -96,9 +99,22 @@ tour:
 size:
 	@/usr/bin/python3 scripts/size.py
 
+# Doxygen reads the chapters from $(BUILD)/book-src, where bookgen.py has
+# copied them with their {{bench:...}} placeholders filled in from
+# book/bench.json (and drawn bench-chart.svg); the code it reads in place.
+BOOKSRC := $(BUILD)/book-src
 docs:
 	@mkdir -p $(BUILD)/docs
-	cd book && (cat Doxyfile; echo "OUTPUT_DIRECTORY=$(BUILD)/docs") | doxygen - >/dev/null
+	/usr/bin/python3 scripts/bookgen.py book/bench.json book $(BOOKSRC)
+	cd book && (cat Doxyfile; echo "OUTPUT_DIRECTORY=$(BUILD)/docs"; \
+	  echo "INPUT=$(BOOKSRC) $(addprefix $(CURDIR)/,hv launcher guest include)"; \
+	  echo "USE_MDFILE_AS_MAINPAGE=$(BOOKSRC)/00-introduction.md"; \
+	  echo "IMAGE_PATH+=$(BOOKSRC)"; echo "STRIP_FROM_PATH+=$(BOOKSRC)") | \
+	  doxygen - >/dev/null
+
+# The chapters' pages that docs built, joined in order and printed.
+book-pdf: docs
+	/usr/bin/python3 scripts/bookpdf.py $(BUILD)/docs/html $(BUILD)/book.pdf
 
 # The sub-builds know their own dependencies; always ask them.
 $(MODULE): FORCE $(KERNEL)/vmlinuz
@@ -138,4 +154,4 @@ clean:
 	-$(MAKE) -C hv KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all run check grade do-run do-check do-grade lab lab-audit bench debug iso docs tour size sparse clean FORCE
+.PHONY: all run check grade do-run do-check do-grade lab lab-audit bench debug iso docs book-pdf tour size sparse clean FORCE

@@ -17,7 +17,7 @@ if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null; t
 	echo "deps: this machine has no apt; ligeiro's setup supports Debian 12" \
 	     "and Ubuntu. Install by hand: gcc make qemu-system-x86" \
 	     "grub-pc-bin grub-common xorriso mtools busybox-static cpio" \
-	     "python3-pytest doxygen sparse, and Debian 12's kernel headers." >&2
+	     "python3-pytest doxygen graphviz sparse, and Debian 12's kernel headers." >&2
 	exit 1
 fi
 
@@ -65,8 +65,12 @@ fi
 
 # The tools, each used by a step of the build or the tests: qemu runs the
 # host and the native guest, grub/xorriso/mtools make the ISO, busybox and
-# cpio make the host's initramfs, sparse checks the module, doxygen the book;
+# cpio make the host's initramfs, sparse checks the module, doxygen the book
+# and graphviz its figures; chromium renders the built book for
+# tests/test_site.py and prints `make book-pdf`, whose pages poppler-utils'
+# pdfinfo counts;
 # python3-yaml reads the labs' CI workflow in its test.
 install_missing gcc make libc6-dev qemu-system-x86 grub-pc-bin grub-common \
 	xorriso mtools busybox-static cpio gzip python3 python3-pytest python3-yaml \
-	doxygen sparse kmod ca-certificates $headers
+	doxygen graphviz sparse kmod ca-certificates chromium poppler-utils \
+	$headers
