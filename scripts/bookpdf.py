@@ -64,8 +64,10 @@ dl.section { margin: 6pt 0; }
 
 
 def chapter_pages(htmldir):
-    """(number, title, page file) of each chapter, in the book's order:
-    the page is named by its `# Title {#anchor}`, 00 is the main page."""
+    """(chapter file name, title, page file) of each book/NN-*.md, in the
+    book's order: the page is named by its `# Title {#anchor}`, 00 is the
+    main page; title and page are None for a chapter without that line.
+    tests/test_site.py uses this too."""
     out = []
     for md in sorted((TOP / "book").glob("[0-9][0-9]-*.md")):
         for line in md.read_text().splitlines():
@@ -73,8 +75,10 @@ def chapter_pages(htmldir):
             if m:
                 name = "index.html" if md.name.startswith("00-") \
                     else m.group(2) + ".html"
-                out.append((md.name[:2], m.group(1), htmldir / name))
+                out.append((md.name, m.group(1), htmldir / name))
                 break
+        else:
+            out.append((md.name, None, None))
     return out
 
 
@@ -98,7 +102,8 @@ def extract(page):
 
 def build_html(htmldir):
     htmldir = pathlib.Path(htmldir).resolve()
-    chapters = [(n, t, p) for n, t, p in chapter_pages(htmldir) if p.exists()]
+    chapters = [(n[:2], t, p) for n, t, p in chapter_pages(htmldir)
+                if p and p.exists()]
     in_book = {p.name: "p-" + p.stem for _, _, p in chapters}
 
     def fix(body, key):

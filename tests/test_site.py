@@ -17,12 +17,15 @@ import pathlib
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import urllib.parse
 
 import pytest
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(TOP / "scripts"))
+import bookpdf  # noqa: E402
 DOCS = pathlib.Path(os.environ.get("LIGEIRO_DOCS", TOP / "build" / "docs"))
 HTML = DOCS / "html"
 SITE = DOCS.parent / "site"
@@ -85,20 +88,8 @@ def internal(url):
 
 
 def chapters():
-    """(chapter file, title, built page) for each book/NN-*.md: the page
-    is the `{#anchor}` of its `# Title`, the introduction the main page."""
-    out = []
-    for md in sorted((TOP / "book").glob("[0-9][0-9]-*.md")):
-        for line in md.read_text().splitlines():
-            m = re.match(r"^#\s+(.*?)\s*\{#([\w-]+)\}\s*$", line)
-            if m:
-                name = "index.html" if md.name.startswith("00-") \
-                    else m.group(2) + ".html"
-                out.append((md.name, m.group(1), HTML / name))
-                break
-        else:
-            out.append((md.name, None, None))
-    return out
+    """(chapter file, title, built page) for each book/NN-*.md."""
+    return bookpdf.chapter_pages(HTML)
 
 
 def test_every_internal_link_and_image_resolves():

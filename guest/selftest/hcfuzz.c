@@ -22,7 +22,7 @@
  * tests/host/hardening.sh checks the launcher's "guest killed:" line.
  *
  * Book: book/04-world-switch.md, "What a guest may try".  Read
- * guest/pvops/hcall.h next.
+ * include/xorshift.h next.
  */
 #include "kernel/page.h"
 #include "lib/abi.h"
@@ -33,6 +33,7 @@
 #include "pvops/hcall.h"
 #include "pvops/pvops.h"
 #include "selftest/hcfuzz.h"
+#include "xorshift.h"
 
 #define HCFUZZ_CALLS	100000
 /* The hypervisor's half starts here (hv/vm.h's LOWER_HALF_END). */
@@ -42,14 +43,11 @@
 #define SPAN_2M		(1UL << 21)
 #define ENTRIES		512
 
-static u64 rng;
+static unsigned long long rng;
 
 static u64 rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dUL;
+	return xorshift_next(&rng);
 }
 
 static u64 below(u64 n)
@@ -159,7 +157,7 @@ void hcfuzz(u64 seed, u64 guest_mem)
 	unsigned int i, bad = 0;
 
 	mem_size = guest_mem;
-	rng = seed * 0x9e3779b97f4a7c15UL + 1;
+	rng = xorshift_seed(seed);
 	printf("hcfuzz: %u hypercalls, seed %lu\n", HCFUZZ_CALLS, seed);
 	for (i = 0; i < ENTRIES; i++)
 		witness[i] = seed ^ i;

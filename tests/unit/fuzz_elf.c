@@ -37,6 +37,7 @@
 #include <ligeiro.h>
 #include "unit.h"
 #include "elf.h"
+#include "xorshift.h"
 
 /* Guest memory sizes to try: the launcher's minimum, and two above it. */
 static const uint64_t mem_sizes[] = { 2ull << 20, 4ull << 20, 16ull << 20 };
@@ -44,15 +45,11 @@ static const uint64_t mem_sizes[] = { 2ull << 20, 4ull << 20, 16ull << 20 };
 /* Every 40th case is written out for the launcher itself to read. */
 #define WRITE_EVERY	40
 
-static uint64_t rng_state;
+static unsigned long long rng_state;
 
-/* xorshift64*: small, seeded, the same on every machine. */
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
+	return xorshift_next(&rng_state);
 }
 
 static uint64_t below(uint64_t n)
@@ -287,8 +284,7 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 2;
 	}
-	/* Any seed, even 0, gives a nonzero state; neighbours differ. */
-	rng_state = strtoull(argv[2], NULL, 0) * 0x9e3779b97f4a7c15ull + 1;
+	rng_state = xorshift_seed(strtoull(argv[2], NULL, 0));
 	cases = strtoul(argv[3], NULL, 0);
 	for (m = 0; m < 3; m++)
 		mem[m] = malloc(mem_sizes[m]);
