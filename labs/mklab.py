@@ -8,7 +8,7 @@ The reference marks each piece a lab takes out with a pair of lines
 	/* LAB(name): end */
 
 inside a function, whose signature and kernel-doc contract stay.  This
-copies the tree (the files git tracks), replaces each marked body of the
+copies the tree (the files git tracks, but not labs/answers/), replaces each marked body of the
 chosen labs with its stub from labs/<lab>/stubs.c, checks that not one
 line of what it removed survives anywhere in the copy, and makes the copy
 a new git repository with a single commit, so not even its history holds
@@ -30,9 +30,14 @@ FUNCTION = re.compile(r"^(?:[A-Za-z_][\w ]*[\s*])?(\w+)\(")
 STUB = re.compile(r"^/\* (\S+) (\w+)\(\) \*/$")
 
 
+# The answers to the book's exercises are for course staff: never copied.
+STAFF_ONLY = "labs/answers/"
+
+
 def tracked(top):
     out = subprocess.check_output(["git", "ls-files", "-z"], cwd=top)
-    return [p for p in out.decode().split("\0") if p]
+    return [p for p in out.decode().split("\0")
+            if p and not p.startswith(STAFF_ONLY)]
 
 
 def regions(text):

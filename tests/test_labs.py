@@ -71,6 +71,9 @@ def test_student_tree_scores_less(lab, tmp_path):
     log = subprocess.run(["git", "log", "--oneline"], cwd=dest, check=True,
                          stdout=subprocess.PIPE).stdout.decode()
     assert len(log.splitlines()) == 1, "the student tree has history:\n" + log
+    # The answers to the book's exercises stay with course staff.
+    assert (TOP / "labs" / "answers").is_dir()
+    assert not (dest / "labs" / "answers").exists()
     copy_build(dest)
     build = subprocess.run(["make", "all"], cwd=dest, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=900)
