@@ -65,6 +65,10 @@ def fmt(key, value):
     """A figure as the book prints it."""
     if isinstance(value, str):
         return value
+    # A count measured as the difference of two runs can come out a hair
+    # below zero (-0.00): it is none.
+    if isinstance(value, float) and abs(value) < 0.005:
+        value = 0.0
     measure = key.rsplit(".", 1)[-1]
     if measure.endswith("_ratio"):
         if value < 1:
