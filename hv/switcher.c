@@ -97,9 +97,9 @@ static void setup_gdt(struct switcher_gdt *g, struct switcher_rw *rw, int cpu)
 	/* A trap from ring 1 or 3 lands just above the register block. */
 	g->tss.sp0 = (unsigned long)(&rw->regs + 1);
 	/*
-	 * No gate of ours uses an IST stack, but between restoring the
-	 * host's IDT and its TSS an NMI would take the host's NMI gate with
-	 * our TSS in TR: give it the host's IST stacks.
+	 * Our exit gates use one IST slot, SWITCHER_IST_EXIT, set below.
+	 * The others are the host's: between restoring the host's IDT and
+	 * its TSS an NMI would take the host's NMI gate with our TSS in TR.
 	 */
 	memcpy(g->tss.ist, host_tss->ist, sizeof(g->tss.ist));
 	g->tss.ist[SWITCHER_IST_EXIT - 1] = g->tss.sp0;
