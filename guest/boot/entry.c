@@ -207,7 +207,8 @@ static void run_word(char *word, const struct ligeiro_boot *boot)
 		hostile(value, boot->mem_size);
 	if (guest_mode == GUEST_TRAP) {
 		printf("unknown command-line word in trap mode: %s "
-		       "(nops= and fpu= make hypercalls)\n", word);
+		       "(nops=, fpu=, hcfuzz= and hcfuzz_kill= make "
+		       "hypercalls)\n", word);
 		pv_ops.shutdown(LIGEIRO_GUEST_FAILED);
 	}
 	if (parse_u64(param(word, "hcfuzz="), &n))

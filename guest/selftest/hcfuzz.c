@@ -10,11 +10,20 @@
  * every argument register, INVLPG and FLUSH of any 64-bit address
  * (upper half, non-canonical, past RAM, the Switcher, the shared page),
  * a batch of such addresses with a garbage count, a timer of any length,
- * the shared page and the IDT registered again, a kernel stack anywhere
- * in our half, and new address spaces whose unused slots are filled with
+ * the shared page and an IDT of garbage gates registered, a kernel stack
+ * anywhere in our half, and new address spaces whose unused slots hold
  * loops, self-references, entries past RAM, reserved bits and huge-page
- * bits.  Then it checks that it is still itself (its own memory, the
- * shared page) and prints "RESULT hostile.hcfuzz PASS calls=N seed=S".
+ * bits.  Those roots rotate among more pages than the hypervisor caches,
+ * so each is checked afresh; their garbage slots are never touched (a
+ * fault there would need a handler), so the walker itself is not fuzzed
+ * here.  Then the guest checks that it is still itself (a canary page,
+ * the shared page) and prints "RESULT hostile.hcfuzz PASS calls=N
+ * seed=S".  It shuts down with the garbage IDT and stack still loaded:
+ * nothing is delivered between here and the end.
+ *
+ * Each random value is drawn into a local before use: C leaves the order
+ * in which a call's arguments are evaluated open, and a seed must replay
+ * the same calls whatever the compiler chooses.
  *
  * hcfuzz_kill=N makes the Nth of the boundary requests in kill_cases[]:
  * each hypercall number with the first argument just past what it takes.
@@ -40,8 +49,9 @@
 #define UPPER_HALF	(1UL << 47)
 /* More text than one console hypercall may carry (hv/hypercall.c). */
 #define CONSOLE_TOO_LONG	4097
-#define SPAN_2M		(1UL << 21)
 #define ENTRIES		512
+/* More address spaces than the hypervisor's cache of roots holds (4). */
+#define HCFUZZ_ROOTS	8
 
 static unsigned long long rng;
 
@@ -62,7 +72,8 @@ static u64 odd_address(void)
 {
 	const u64 v[] = {
 		0, UPPER_HALF, UPPER_HALF - 1, 0xffff800000000000UL,
-		0xffffffffffffffffUL, 0x0000800000000000UL, 0x8000000000000000UL,
+		0xffffffffffffffffUL, 0x0000800000000000UL,
+		0x8000000000000000UL,
 		mem_size, mem_size - 1, mem_size + PAGE_SIZE,
 		pv_shared->switcher_addr, (u64)pv_shared, LIGEIRO_BATCH_ALL,
 	};
@@ -75,7 +86,8 @@ static u64 odd_address(void)
  * this code runs on once they are loaded; slots 1..255 get garbage.  The
  * upper half stays empty: mapping it is a kill (kill_cases[] has that).
  */
-static u64 fuzz_pml4[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static u64 fuzz_pml4s[HCFUZZ_ROOTS][ENTRIES]
+	__attribute__((aligned(PAGE_SIZE)));
 static u64 fuzz_pdpt[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static u64 fuzz_pd[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 /* An IDT of garbage gates: legal to load, as long as nothing is delivered. */
@@ -84,17 +96,22 @@ static u64 fuzz_idt[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static u64 garbage_entry(void)
 {
 	const u64 targets[] = {
-		(u64)fuzz_pml4, (u64)fuzz_pdpt, (u64)fuzz_pd, mem_size,
+		(u64)fuzz_pml4s[0], (u64)fuzz_pdpt, (u64)fuzz_pd, mem_size,
 		mem_size - PAGE_SIZE, (u64)pv_shared, 0x000ffffffffff000UL,
 	};
-	u64 e = below(4) ? targets[below(ARRAY_SIZE(targets))] : rnd();
+	u64 which = below(4), target = targets[below(ARRAY_SIZE(targets))];
+	u64 present = below(2), huge = below(4), reserved = below(4);
+	u64 junk = rnd();
+	u64 e = which ? target : junk;
 
-	return e | (below(2) ? PTE_P : 0) | (below(4) ? 0 : PTE_PS) |
-	       (below(4) ? 0 : rnd() & 0xfff0000000000e00UL);
+	return e | (present ? PTE_P : 0) | (huge ? 0 : PTE_PS) |
+	       (reserved ? 0 : junk & 0xfff0000000000e00UL);
 }
 
+/* One of the roots, rebuilt: slot 0 good, slots 1..255 garbage. */
 static u64 fuzz_tables(void)
 {
+	u64 *fuzz_pml4 = fuzz_pml4s[below(HCFUZZ_ROOTS)];
 	unsigned int i;
 
 	for (i = 0; i < ENTRIES; i++)
@@ -108,45 +125,54 @@ static u64 fuzz_tables(void)
 	return (u64)fuzz_pml4;
 }
 
-/* A page we never hand to the hypervisor: it must come back unchanged. */
+/*
+ * A canary: a page we never hand to the hypervisor, which must come back
+ * unchanged.  It catches a stray write only if it lands here.
+ */
 static u64 witness[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 
 static void one_call(void)
 {
-	unsigned int i, n;
+	u64 what = below(9), a = rnd(), b = rnd(), c = rnd();
+	unsigned int i, n, slot;
+	u64 odd, count;
 
-	switch (below(9)) {
+	switch (what) {
 	case 0:
-		hcall3(LIGEIRO_HCALL_NOP, rnd(), rnd(), rnd());
+		hcall3(LIGEIRO_HCALL_NOP, a, b, c);
 		break;
 	case 1:
-		hcall(LIGEIRO_HCALL_INVLPG, odd_address(), rnd());
+		hcall(LIGEIRO_HCALL_INVLPG, odd_address(), a);
 		break;
-	case 2:		/* a batch of odd addresses, its count garbage too */
+	case 2:		/* odd addresses, a garbage count */
 		n = below(LIGEIRO_BATCH_MAX + 1);
-		for (i = 0; i < n; i++)
-			pv_shared->batch[i] = odd_address();
-		pv_shared->batch_count = below(4) ? n : rnd();
-		hcall(LIGEIRO_HCALL_FLUSH, below(2) ? 0 : rnd(), rnd());
+		for (i = 0; i < n; i++) {
+			odd = odd_address();
+			pv_shared->batch[i] = odd;
+		}
+		count = below(4);
+		pv_shared->batch_count = count ? n : a;
+		hcall(LIGEIRO_HCALL_FLUSH, b & 1 ? c : 0, a);
 		break;
 	case 3:		/* any length; interrupts stay off throughout */
-		hcall(LIGEIRO_HCALL_SET_TIMER, below(2) ? below(1000) : rnd(),
-		      rnd());
+		hcall(LIGEIRO_HCALL_SET_TIMER, b & 1 ? a % 1000 : a, c);
 		break;
 	case 4:
-		hcall(LIGEIRO_HCALL_INIT, (u64)pv_shared, rnd());
+		hcall(LIGEIRO_HCALL_INIT, (u64)pv_shared, a);
 		break;
 	case 5:
-		for (i = 0; i < 8; i++)
-			fuzz_idt[below(ENTRIES)] = rnd();
-		hcall(LIGEIRO_HCALL_LOAD_IDT, (u64)fuzz_idt, rnd());
+		for (i = 0; i < 8; i++) {
+			slot = below(ENTRIES);
+			fuzz_idt[slot] = rnd();
+		}
+		hcall(LIGEIRO_HCALL_LOAD_IDT, (u64)fuzz_idt, a);
 		break;
 	case 6:
-		hcall(LIGEIRO_HCALL_SET_STACK, below(UPPER_HALF), rnd());
+		hcall(LIGEIRO_HCALL_SET_STACK, a % UPPER_HALF, b);
 		break;
 	case 7:
 	case 8:
-		hcall(LIGEIRO_HCALL_NEW_CR3, fuzz_tables(), rnd());
+		hcall(LIGEIRO_HCALL_NEW_CR3, fuzz_tables(), a);
 		break;
 	}
 }
@@ -170,8 +196,8 @@ void hcfuzz(u64 seed, u64 guest_mem)
 	for (i = 0; i < ENTRIES; i++)
 		bad += witness[i] != (seed ^ i);
 	if (bad || pv_shared->switcher_addr != switcher)
-		result_fail("hostile.hcfuzz", "seed=%lu: %u words of our memory "
-			    "changed, switcher 0x%lx -> 0x%lx", seed, bad,
+		result_fail("hostile.hcfuzz", "seed=%lu: %u words of our "
+			    "memory changed, switcher 0x%lx -> 0x%lx", seed, bad,
 			    switcher, pv_shared->switcher_addr);
 	else
 		result_pass("hostile.hcfuzz", "calls=%u seed=%lu", HCFUZZ_CALLS,
@@ -179,37 +205,45 @@ void hcfuzz(u64 seed, u64 guest_mem)
 	result_finish();
 }
 
-/* One hypercall number, just past what it takes; what must kill us. */
+/*
+ * One hypercall number, just past what it takes; what must kill us.
+ * upper: instead of arg0, tables of ours that map the upper half.
+ */
 struct kill_case {
 	u64 nr, arg0, arg1;
 	const char *reason;
+	bool upper;
 };
 
 void hcfuzz_kill(u64 n, u64 guest_mem)
 {
 	const u64 top = guest_mem, sh = (u64)pv_shared;
 	const struct kill_case kill_cases[] = {
-		{ LIGEIRO_HCALL_COUNT, 0, 0, "unknown hypercall" },
-		{ ~0UL, 0, 0, "unknown hypercall" },
-		{ LIGEIRO_HCALL_INIT, sh + 8, 0, "init: shared page" },
-		{ LIGEIRO_HCALL_INIT, top, 0, "init: shared page" },
-		{ LIGEIRO_HCALL_CONSOLE, sh, CONSOLE_TOO_LONG, "console:" },
-		{ LIGEIRO_HCALL_CONSOLE, top - 1, 2, "console:" },
-		{ LIGEIRO_HCALL_CONSOLE, ~0UL, 2, "console:" },
+		{ LIGEIRO_HCALL_COUNT, 0, 0, "unknown hypercall", false },
+		{ ~0UL, 0, 0, "unknown hypercall", false },
+		{ LIGEIRO_HCALL_INIT, sh + 8, 0, "init: shared page", false },
+		{ LIGEIRO_HCALL_INIT, top, 0, "init: shared page", false },
+		{ LIGEIRO_HCALL_CONSOLE, sh, CONSOLE_TOO_LONG, "console:",
+		  false },
+		{ LIGEIRO_HCALL_CONSOLE, top - 1, 2, "console:", false },
+		{ LIGEIRO_HCALL_CONSOLE, ~0UL, 2, "console:", false },
 		{ LIGEIRO_HCALL_SHUTDOWN, LIGEIRO_EXIT_GUEST_MAX + 1, 0,
-		  "shutdown: exit code" },
-		{ LIGEIRO_HCALL_SHUTDOWN, ~0UL, 0, "shutdown: exit code" },
-		{ LIGEIRO_HCALL_LOAD_IDT, top, 0, "load_idt:" },
-		{ LIGEIRO_HCALL_LOAD_IDT, top - 8, 0, "load_idt:" },
-		{ LIGEIRO_HCALL_LOAD_IDT, (u64)fuzz_idt + 4, 0, "load_idt:" },
-		{ LIGEIRO_HCALL_SET_STACK, UPPER_HALF, 0, "set_stack:" },
-		{ LIGEIRO_HCALL_SET_STACK, ~0UL, 0, "set_stack:" },
-		{ LIGEIRO_HCALL_NEW_CR3, top, 0, "new address space" },
-		{ LIGEIRO_HCALL_NEW_CR3, (u64)fuzz_pml4 + 8, 0,
-		  "new address space" },
-		{ LIGEIRO_HCALL_NEW_CR3, 0, 0, "map the upper half" },
-		{ LIGEIRO_HCALL_MMIO, 0, 4, "device access" },
-		{ LIGEIRO_HCALL_MMIO, LIGEIRO_MMIO_BASE, 3, "device access" },
+		  "shutdown: exit code", false },
+		{ LIGEIRO_HCALL_SHUTDOWN, ~0UL, 0, "shutdown: exit code",
+		  false },
+		{ LIGEIRO_HCALL_LOAD_IDT, top, 0, "load_idt:", false },
+		{ LIGEIRO_HCALL_LOAD_IDT, top - 8, 0, "load_idt:", false },
+		{ LIGEIRO_HCALL_LOAD_IDT, (u64)fuzz_idt + 4, 0, "load_idt:",
+		  false },
+		{ LIGEIRO_HCALL_SET_STACK, UPPER_HALF, 0, "set_stack:", false },
+		{ LIGEIRO_HCALL_SET_STACK, ~0UL, 0, "set_stack:", false },
+		{ LIGEIRO_HCALL_NEW_CR3, top, 0, "new address space", false },
+		{ LIGEIRO_HCALL_NEW_CR3, (u64)fuzz_pml4s[0] + 8, 0,
+		  "new address space", false },
+		{ LIGEIRO_HCALL_NEW_CR3, 0, 0, "map the upper half", true },
+		{ LIGEIRO_HCALL_MMIO, 0, 4, "device access", false },
+		{ LIGEIRO_HCALL_MMIO, LIGEIRO_MMIO_BASE, 3, "device access",
+		  false },
 	};
 	const struct kill_case *k;
 
@@ -221,10 +255,14 @@ void hcfuzz_kill(u64 n, u64 guest_mem)
 	}
 	k = &kill_cases[n];
 	printf("hcfuzz: kill case %lu expects: %s\n", n, k->reason);
-	if (k->nr == LIGEIRO_HCALL_NEW_CR3 && !k->arg0) {
-		fuzz_tables();
-		fuzz_pml4[ENTRIES / 2] = (u64)fuzz_pdpt | PTE_P | PTE_W;
-		hcall(k->nr, (u64)fuzz_pml4, 0);
+	if (k->upper) {
+		u64 *pml4 = fuzz_pml4s[0];
+
+		memset(pml4, 0, PAGE_SIZE);
+		fuzz_pd[0] = PTE_P | PTE_W | PTE_PS;
+		fuzz_pdpt[0] = (u64)fuzz_pd | PTE_P | PTE_W;
+		pml4[0] = pml4[ENTRIES / 2] = (u64)fuzz_pdpt | PTE_P | PTE_W;
+		hcall(k->nr, (u64)pml4, 0);
 	} else {
 		hcall(k->nr, k->arg0, k->arg1);
 	}

@@ -23,8 +23,13 @@
  * prints one "RESULT fuzz.elf PASS|FAIL ..." line with the counts, and
  * writes every 40th mutated image to DIR as NNNNN-ok-<mem>M.elf or
  * NNNNN-bad-<mem>M.elf, so tests/test_fuzz.py can run the whole launcher
- * on them with --mem=<mem>M and check that it agrees.  Read launcher/elf.c alongside; the book's "The launcher"
- * (book/03-launcher.md) describes the checks.
+ * on them with --mem=<mem>M and check that it agrees.  Read
+ * launcher/elf.c alongside; the book's "The launcher" (book/03-launcher.md)
+ * describes the checks.
+ *
+ * Each random value is drawn into a local before use: C leaves the order
+ * of evaluation in an expression open, and a seed must replay the same
+ * images whatever the compiler chooses.
  */
 #include <elf.h>
 #include <stdbool.h>
@@ -146,8 +151,10 @@ static void mutate_note(unsigned char *img, size_t size, uint64_t mem)
 			return;
 		memcpy(&p, img + at, sizeof(p));
 		if (p.p_type == PT_NOTE && p.p_offset < size) {
-			put(img, size, p.p_offset + 4 * below(6),
-			    boundary(mem, size), below(2) ? 4 : 8);
+			uint64_t word = below(6), v = boundary(mem, size);
+			size_t len = below(2) ? 4 : 8;
+
+			put(img, size, p.p_offset + 4 * word, v, len);
 			return;
 		}
 	}
@@ -203,9 +210,13 @@ static size_t mutate(unsigned char *img, size_t size, uint64_t mem)
 		case 2:
 			mutate_note(img, size, mem);
 			break;
-		case 3:		/* a bit flip, mostly in the headers */
-			img[below(below(2) ? 512 : size)] ^= 1u << below(8);
+		case 3: {	/* a bit flip, mostly in the headers */
+			size_t at = below(below(2) ? 512 : size);
+			unsigned int bit = below(8);
+
+			img[at] ^= 1u << bit;
 			break;
+		}
 		case 4: {	/* a run of random bytes */
 			size_t at = below(size), len = 1 + below(16);
 
