@@ -64,7 +64,8 @@ int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	va_end(ap);
 	exit->reason = LIGEIRO_RUN_KILLED;
 	vm->done = true;
-	pr_info("guest killed: %s\n", exit->killed.reason);
+	/* Killing guests by the thousand must not flood the host's log. */
+	pr_info_ratelimited("guest killed: %s\n", exit->killed.reason);
 	return 1;
 }
 
