@@ -43,4 +43,6 @@ void asm_offsets(void)
 	OFFSET(HOST_IDT, switcher_host, idt);
 	OFFSET(HOST_GUEST_GDT, switcher_host, guest_gdt);
 	OFFSET(HOST_GUEST_IDT, switcher_host, guest_idt);
+	OFFSET(HOST_GDT_RW, switcher_host, gdt_rw);
+	OFFSET(DESC_PTR_ADDRESS, desc_ptr, address);
 }

@@ -26,7 +26,7 @@
  * stub pushes an error code and the vector; ligeiro_exit pushes the rest,
  * which completes a struct switcher_regs.  Then it undoes the trip in,
  * in reverse, and returns to ligeiro_switch's caller.  C code finishes the
- * job (the TR, the MSRs, replaying the interrupt): see switcher.c.
+ * job (the MSRs, replaying the interrupt): see switcher.c.
  *
  * Book: book/04-world-switch.md walks through this file line by line.
  * Read replay.S next.
@@ -196,6 +196,19 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	movq	%rsp, HOST_REGS(%rbp)
 	movq	HOST_CR4(%rbp), %rax
 	movq	%rax, %cr4
+
+	/*
+	 * Linux's GDT and TR, as force_reload_TR() would restore them, but
+	 * without its hundred instructions of C.  ltr refuses a busy TSS
+	 * descriptor, and Linux's has been busy since it was loaded; ltr
+	 * also sets the busy bit, so it must see the writable alias of the
+	 * GDT (Linux runs on a read-only one, which comes back after).
+	 */
+	lgdt	HOST_GDT_RW(%rbp)
+	movq	HOST_GDT_RW + DESC_PTR_ADDRESS(%rbp), %rax
+	andb	$~TSS_DESC_BUSY, GDT_ENTRY_TSS * 8 + TSS_DESC_ACCESS(%rax)
+	movl	$GDT_ENTRY_TSS * 8, %eax
+	ltr	%ax
 	lgdt	HOST_GDT(%rbp)
 
 	/*

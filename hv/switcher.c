@@ -63,6 +63,12 @@ static struct page **pages;
 static unsigned int npages;
 static void *region;		/* all of them, mapped in the host */
 
+/*
+ * Linux sets EFER and SYSENTER_CS once per CPU at boot, the same on every
+ * CPU, and never changes them: read them once, as KVM reads its host_efer.
+ */
+static u64 host_efer, host_sysenter_cs;
+
 static void *slot(int cpu, int which)
 {
 	return region + (cpu * SLOT_PAGES + which) * PAGE_SIZE;
@@ -160,6 +166,8 @@ int switcher_init(void)
 		      BIT(30)));	/* #SX, which Linux does not name */
 	BUILD_BUG_ON(SLOT_RW != SLOT_IDT + 1);	/* ligeiro_nmi counts on it */
 
+	rdmsrl(MSR_EFER, host_efer);
+	rdmsrl(MSR_IA32_SYSENTER_CS, host_sysenter_cs);
 	npages = nr_cpu_ids * SLOT_PAGES;
 	pages = kcalloc(npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
@@ -183,6 +191,8 @@ int switcher_init(void)
 		host->guest_gdt.address = (unsigned long)g->gdt;
 		host->guest_idt.size = IDT_ENTRIES * sizeof(gate_desc) - 1;
 		host->guest_idt.address = (unsigned long)slot(cpu, SLOT_IDT);
+		host->gdt_rw.size = GDT_SIZE - 1;
+		host->gdt_rw.address = (unsigned long)get_cpu_gdt_rw(cpu);
 	}
 	return 0;
 fail:
@@ -343,7 +353,6 @@ void switcher_run(struct ligeiro_vm *vm)
 	struct switcher_gdt *g;
 	struct switcher_rw *rw;
 	struct switcher_host *host;
-	u64 efer, sysenter_cs;
 	bool host_breakpoints;
 	u32 host_pkru;
 	int cpu;
@@ -366,9 +375,7 @@ void switcher_run(struct ligeiro_vm *vm)
 	save_host(host, vm);
 
 	/* Guest syscall/sysenter must fault, not enter Linux's entry code. */
-	rdmsrl(MSR_EFER, efer);
-	wrmsrl(MSR_EFER, efer & ~EFER_SCE);
-	rdmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
+	wrmsrl(MSR_EFER, host_efer & ~EFER_SCE);
 	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
 	/*
 	 * The host's hardware breakpoints (perf, gdb) are for the host: one
@@ -394,9 +401,8 @@ void switcher_run(struct ligeiro_vm *vm)
 		hw_breakpoint_restore();
 	else if (host->regs->vector == X86_TRAP_DB)
 		set_debugreg(DR6_RESERVED, 6);	/* the guest's #DB, not ours */
-	wrmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
-	wrmsrl(MSR_EFER, efer);
-	force_reload_TR();
+	wrmsrl(MSR_IA32_SYSENTER_CS, host_sysenter_cs);
+	wrmsrl(MSR_EFER, host_efer);
 
 	vm->regs = *host->regs;
 	vm->segs = rw->segs;

@@ -38,6 +38,9 @@
 #define SWITCHER_GDT_ENTRIES	12
 #define SWITCHER_TSS_ENTRY	8	/* a 16-byte descriptor: 8 and 9 */
 #define SWITCHER_TSS_SEL	(SWITCHER_TSS_ENTRY * 8)
+/* In a TSS descriptor's access byte (its sixth): type 0xb busy, 0x9 not. */
+#define TSS_DESC_ACCESS		5
+#define TSS_DESC_BUSY		0x02
 
 /*
  * The vectors for which the CPU pushes an error code (#DF, #TS, #NP, #SS,
@@ -106,6 +109,7 @@ struct switcher_host {
 	struct desc_ptr idt __aligned(16);
 	struct desc_ptr guest_gdt __aligned(16);
 	struct desc_ptr guest_idt __aligned(16);
+	struct desc_ptr gdt_rw __aligned(16);	/* Linux's, writable: ltr */
 };
 
 /** struct switcher_gdt - the per-CPU page the guest may only read. */
