@@ -20,6 +20,17 @@
 /* A console line longer than this is a confused guest, not a long line. */
 #define CONSOLE_MAX	4096
 
+/* The stack for traps from ring 3: any address of the guest's half. */
+static int set_stack(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
+		     u64 top)
+{
+	if (top >= LOWER_HALF_END)
+		return vm_kill(vm, exit, "set_stack: 0x%llx is not in the guest's half",
+			       top);
+	vm->kstack = top;
+	return 0;
+}
+
 /* Register the shared page and tell the guest where the Switcher is. */
 static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		      u64 gpa)
@@ -82,12 +93,11 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	case LIGEIRO_HCALL_LOAD_IDT:
 		return irq_load_idt(vm, exit, r->rdi);
 	case LIGEIRO_HCALL_SET_STACK:
-		if (r->rdi >= LOWER_HALF_END)
-			return vm_kill(vm, exit, "set_stack: 0x%llx is not in the guest's half",
-				       r->rdi);
-		vm->kstack = r->rdi;
-		return 0;
+		return set_stack(vm, exit, r->rdi);
 	case LIGEIRO_HCALL_NEW_CR3:
+		/* a context switch brings its stack along: one exit, not two */
+		if (r->rsi && set_stack(vm, exit, r->rsi))
+			return 1;
 		return shadow_new_cr3(vm, exit, r->rdi, false);
 	case LIGEIRO_HCALL_INVLPG:
 		shadow_invalidate(vm, r->rdi);

@@ -116,7 +116,7 @@ static void shadow_recycle(struct ligeiro_vm *vm)
 {
 	int i;
 
-	for (i = 0; i < SHADOW_ROOTS; i++)
+	for (i = 0; i < vm->nroots; i++)
 		if (vm->roots[i].pml4)
 			root_forget(vm, &vm->roots[i]);
 	vm->stats.shadow_recycles++;
@@ -199,7 +199,7 @@ void shadow_invalidate(struct ligeiro_vm *vm, u64 va)
 	/* LAB(shadow): begin */
 	int i;
 
-	for (i = 0; i < SHADOW_ROOTS; i++) {
+	for (i = 0; i < vm->nroots; i++) {
 		u64 *e;
 
 		if (!vm->roots[i].pml4)
@@ -265,6 +265,7 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 {
 	/* LAB(shadow): begin */
 	struct shadow_root *r, *victim = NULL;
+	unsigned int start, k;
 	u64 *pml4;
 	int i;
 
@@ -272,8 +273,14 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 		return vm_kill(vm, exit, "new address space: 0x%llx is not a page of guest memory",
 			       gcr3);
 	vm->stats.cr3_loads++;
-	for (i = 0; i < SHADOW_ROOTS; i++) {
-		r = &vm->roots[i];
+	/*
+	 * The search starts where the address hashes to, and so does the
+	 * search for a free slot: a cached root is nearly always found at
+	 * once, however many processes take turns.
+	 */
+	start = (gcr3 >> PAGE_SHIFT) % vm->nroots;
+	for (k = 0; k < vm->nroots; k++) {
+		r = &vm->roots[(start + k) % vm->nroots];
 		if (r->pml4 && r->gcr3 == gcr3 && fresh) {
 			root_forget(vm, r);
 			goto found;
@@ -282,7 +289,8 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 			vm->stats.cr3_hits++;
 			goto found;
 		}
-		if (!victim || !r->pml4 || (victim->pml4 && r->used < victim->used))
+		/* the first free slot, else the least recently loaded */
+		if (!victim || (victim->pml4 && (!r->pml4 || r->used < victim->used)))
 			victim = r;
 	}
 	/*
@@ -305,11 +313,19 @@ found:
 	/* LAB(shadow): end */
 }
 
-/** shadow_init() - the first root: guest memory identity-mapped. */
-int shadow_init(struct ligeiro_vm *vm)
+/**
+ * shadow_init() - @nroots empty roots, and the first one current: guest
+ * memory identity-mapped.
+ */
+int shadow_init(struct ligeiro_vm *vm, unsigned int nroots)
 {
-	struct shadow_root *r = &vm->roots[0];
+	struct shadow_root *r;
 
+	vm->roots = kcalloc(nroots, sizeof(*vm->roots), GFP_KERNEL_ACCOUNT);
+	if (!vm->roots)
+		return -ENOMEM;
+	vm->nroots = nroots;
+	r = &vm->roots[0];
 	vm->shadow_tables_max = SHADOW_TABLES_MIN +
 				vm->npages / SHADOW_PAGES_PER_TABLE;
 	if (root_reset(vm, r, SHADOW_IDENTITY))
@@ -323,9 +339,10 @@ void shadow_destroy(struct ligeiro_vm *vm)
 {
 	int i;
 
-	for (i = 0; i < SHADOW_ROOTS; i++) {
+	for (i = 0; i < vm->nroots; i++)
 		pt_free(vm->roots[i].pml4);
-		vm->roots[i].pml4 = NULL;
-	}
+	kfree(vm->roots);
+	vm->roots = NULL;
+	vm->nroots = 0;
 	vm->cur = NULL;
 }

@@ -31,7 +31,7 @@ void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa)
 
 static int check_create(const struct ligeiro_create *c)
 {
-	if (c->flags ||
+	if (c->flags || c->pad || c->roots > LIGEIRO_ROOTS_MAX ||
 	    (c->mode != LIGEIRO_MODE_PV && c->mode != LIGEIRO_MODE_TRAP))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(c->mem_addr) || !PAGE_ALIGNED(c->mem_size) ||
@@ -94,7 +94,7 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	if (err)
 		return err;
 	irq_init(vm);
-	err = shadow_init(vm);
+	err = shadow_init(vm, c->roots ?: LIGEIRO_ROOTS_DEFAULT);
 	if (!err && !fpu_alloc_guest_fpstate(&vm->fpu))
 		err = -ENOMEM;
 	if (err) {

@@ -23,8 +23,6 @@
 #include "ligeiro.h"
 #include "switcher.h"
 
-/* How many address spaces keep their shadow tables (lguest's pgdirs). */
-#define SHADOW_ROOTS	4
 /*
  * The most shadow tables a guest may make us hold below its roots: a
  * few, plus one per 32 pages of its memory (3%, where KVM allows 2%).
@@ -116,7 +114,8 @@ struct virt_pc {
  * @pages: the pinned pages of guest-physical memory, in order; non-NULL
  *	exactly when LIGEIRO_CREATE_VM has succeeded.
  * @npages: how many.
- * @roots: the cache of shadow roots; @cur is the one in use.
+ * @roots: the cache of shadow roots (lguest's pgdirs), @nroots of them
+ *	(CREATE_VM's roots); @cur is the one in use.
  * @cur: the current address space.
  * @loads: a clock for @roots' @used.
  * @shadow_tables: how many tables the lower halves of @roots hold now;
@@ -154,7 +153,8 @@ struct ligeiro_vm {
 	bool done;
 	struct page **pages;
 	unsigned long npages;
-	struct shadow_root roots[SHADOW_ROOTS];
+	struct shadow_root *roots;
+	unsigned int nroots;
 	struct shadow_root *cur;
 	u64 loads;
 	unsigned long shadow_tables, shadow_tables_max;
@@ -228,7 +228,7 @@ struct guest_walk {
 
 int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 	       struct guest_walk *w);
-int shadow_init(struct ligeiro_vm *vm);
+int shadow_init(struct ligeiro_vm *vm, unsigned int nroots);
 void shadow_destroy(struct ligeiro_vm *vm);
 int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		 u64 *mmio_gpa);

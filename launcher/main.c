@@ -57,6 +57,8 @@
 struct options {
 	bool help, version, stats;
 	uint32_t mode;		/* LIGEIRO_MODE_* */
+	uint32_t roots;		/* --roots: 0 for the module's default */
+	uint32_t boot_flags;	/* LIGEIRO_BOOT_*: --no-fused-switch */
 	uint64_t mem_size;
 	const char *guest;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
@@ -105,6 +107,9 @@ static void print_help(void)
 	       "                  size must be a whole number of 512-byte sectors\n"
 	       "  --disk-ro       make that disk read-only: the guest's writes fail\n"
 	       "  --no-event-idx  do not offer virtio's event index to the guest\n"
+	       "  --roots=N       keep the shadow tables of N address spaces,\n"
+	       "                  1 to %d (default %d)\n"
+	       "  --no-fused-switch  a pv context switch in two hypercalls, not one\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -114,7 +119,8 @@ static void print_help(void)
 	       "%d usage error, %d bad guest image, %d no usable %s,\n"
 	       "%d launcher failure, %d guest killed by the hypervisor.\n",
 	       GUEST_PAGE_SIZE >> 10, MEM_MIN >> 20, MEM_MAX >> 20,
-	       MEM_DEFAULT >> 20, LIGEIRO_CMDLINE_MAX - 1,
+	       MEM_DEFAULT >> 20, LIGEIRO_ROOTS_MAX, LIGEIRO_ROOTS_DEFAULT,
+	       LIGEIRO_CMDLINE_MAX - 1,
 	       LIGEIRO_EXIT_GUEST_MAX, LIGEIRO_EXIT_USAGE,
 	       LIGEIRO_EXIT_BADIMAGE, LIGEIRO_EXIT_NODEV, DEV_PATH,
 	       LIGEIRO_EXIT_INTERNAL, LIGEIRO_EXIT_KILLED);
@@ -184,6 +190,21 @@ static int parse_mem(const char *s, uint64_t *bytes)
 	return 0;
 }
 
+static int parse_roots(const char *s, uint32_t *roots)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end || errno || n < 1 ||
+	    n > LIGEIRO_ROOTS_MAX)
+		return usage_error("--roots=%s: not a number from 1 to %d",
+				   s, LIGEIRO_ROOTS_MAX);
+	*roots = n;
+	return 0;
+}
+
 /* "--mem=64M" with name "--mem" gives "64M"; anything else gives NULL. */
 static const char *value_of(const char *arg, const char *name)
 {
@@ -227,8 +248,12 @@ static int parse_option(const char *arg, struct options *o)
 		o->dev.disk_ro = true;
 	} else if (!strcmp(arg, "--no-event-idx")) {
 		o->dev.no_event_idx = true;
+	} else if ((v = value_of(arg, "--roots"))) {
+		return parse_roots(v, &o->roots);
+	} else if (!strcmp(arg, "--no-fused-switch")) {
+		o->boot_flags |= LIGEIRO_BOOT_NO_FUSED_SWITCH;
 	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||
-		   !strcmp(arg, "--disk")) {
+		   !strcmp(arg, "--disk") || !strcmp(arg, "--roots")) {
 		return usage_error("%s needs a value, as in %s=...", arg, arg);
 	} else {
 		return usage_error("unknown option '%s'", arg);
@@ -388,7 +413,7 @@ static int load_guest(const struct options *o, struct ligeiro_create *c)
 	boot->mem_size = o->mem_size;
 	/* The guest keeps its native pv_ops in trap mode: it must know. */
 	boot->mode = o->mode;
-	boot->pad = 0;
+	boot->flags = o->boot_flags;
 	memcpy(boot->cmdline, o->cmdline, sizeof(boot->cmdline));
 
 	c->mem_addr = (uintptr_t)mem;
@@ -396,6 +421,7 @@ static int load_guest(const struct options *o, struct ligeiro_create *c)
 	c->entry = guest.entry;
 	c->boot_gpa = gpa;
 	c->mode = o->mode;
+	c->roots = o->roots;
 	ret = 0;
 out:
 	free(image);

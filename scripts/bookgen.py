@@ -54,6 +54,12 @@ def flatten(doc):
     for prog, names in doc.get("counters", {}).items():
         for name, value in names.items():
             keys["counters.%s.%s" % (prog, name)] = value
+    # "ablation.no-fused-switch.ctxswitch.icount": pv with a flag set
+    for flag, by_op in doc.get("ablation", {}).items():
+        for op, values in by_op.items():
+            for measure, value in values.items():
+                keys["ablation.%s.%s.%s" % (flag.lstrip("-"), op,
+                                            measure)] = value
     for k in ("date", "commit", "cpu"):
         keys["run." + k] = doc["run"][k]
     keys["run.commit"] = keys["run.commit"][:12]
@@ -131,6 +137,25 @@ TABLES = {
                                     "hypercall_n1000.pv.tcg"]),
                      ("N = 100,000", ["hypercall.pv.icount",
                                       "hypercall.pv.tcg"])]),
+    # chapter 7: a switch as the processes grow in number
+    "procs": (("processes taking turns", "native", "pv", "pv / native",
+               "pv, `--roots=4`"),
+              [(str(p), ["ctxswitch_p%d.native.icount" % p,
+                         "ctxswitch_p%d.pv.icount" % p,
+                         "ctxswitch_p%d.pv.icount_ratio" % p,
+                         "ablation.roots=4.ctxswitch_p%d.icount" % p])
+               for p in (2, 4, 8, 16)]),
+    # chapter 15: each optimisation turned off alone, pv, instructions
+    "ablation": (("turned off, and what it costs", "with it", "without it"),
+                 [("`--no-fused-switch`: a switch, 2 processes",
+                   ["ctxswitch.pv.icount",
+                    "ablation.no-fused-switch.ctxswitch.icount"]),
+                  ("`--roots=4`: a switch, 8 processes",
+                   ["ctxswitch_p8.pv.icount",
+                    "ablation.roots=4.ctxswitch_p8.icount"]),
+                  ("`--roots=4`: a switch, 16 processes",
+                   ["ctxswitch_p16.pv.icount",
+                    "ablation.roots=4.ctxswitch_p16.icount"])]),
     # chapter 9: the disk
     "diskread": (("sequential 4 KiB reads, KiB/s", "native", "pv", "trap",
                   "pv / native", "trap / native"),

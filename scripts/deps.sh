@@ -69,8 +69,10 @@ fi
 # and graphviz its figures; chromium renders the built book for
 # tests/test_site.py and prints `make book-pdf`, whose pages poppler-utils'
 # pdfinfo counts;
-# python3-yaml reads the labs' CI workflow in its test.
+# python3-yaml reads the labs' CI workflow in its test; python3-matplotlib
+# draws `make bench`'s charts.
 install_missing gcc make libc6-dev qemu-system-x86 grub-pc-bin grub-common \
 	xorriso mtools busybox-static cpio gzip python3 python3-pytest python3-yaml \
+	python3-matplotlib \
 	doxygen graphviz sparse kmod ca-certificates chromium poppler-utils \
 	$headers

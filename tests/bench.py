@@ -21,8 +21,9 @@ copy.  The schema (SCHEMA below says its version):
                   MODE: {MEASURE: number, ...}, ...}, ...},
      "counters": {PROG: {NAME: number, ...}, ...}}
 
-OP is syscall, pagefault, ctxswitch, hypercall (n = 100,000 NOPs),
-hypercall_n1000 or diskread; MODE is native, pv or trap; MEASURE is
+OP is syscall, pagefault, ctxswitch, ctxswitch_pP (a ring of P = 2, 4,
+8, 16 processes), hypercall (n = 100,000 NOPs), hypercall_n1000 or
+diskread; MODE is native, pv or trap; MEASURE is
 icount (per operation under -icount shift=0: instructions, except for
 diskread, whose unit is KiB/s of the emulated clock), tcg (the same under
 plain TCG: TSC cycles, or KiB/s), icount_ratio and tcg_ratio (pv or trap
@@ -34,6 +35,16 @@ have those in pv and trap, with notifies and interrupts per read.  A figure a ru
 "counters": {PROG: {NAME: n}} holds the launcher's --stats counters of
 whole pv-mode runs of sysloop, ctxloop and batch (NAME as --stats prints
 it: entries, exit.hypercall, hcall.new_cr3, shadow_faults, ...).
+"ablation": {FLAG: {OP: {"icount": n, "tcg": n}}} holds pv's figures with
+one optimisation turned off by a launcher flag (--no-fused-switch,
+--roots=4), beside the default's in "ops".
+
+Besides the JSON it writes build/bench/bench.md (the comparison as
+Markdown, Xen's published ratios in its last column, and the ablation
+table) and two PNG charts drawn with Debian's python3-matplotlib:
+build/bench/bench-ratios.png (pv and trap over native, per operation)
+and build/bench/bench-procs.png (a switch's cost against processes).
+A progress line comes before each boot.
 
 `bench.py --from-logs` rebuilds bench.json from the transcripts of the
 last run (build/test-logs/bench-*.log) without booting anything.
@@ -54,10 +65,14 @@ import test_native
 SCHEMA = 1
 JSON = harness.ROOT / "book" / "bench.json"
 BENCH = re.compile(r"^BENCH (\S+) (\d+)", re.M)
+ABLATE = re.compile(r"^ABLATE (\S+) (\S+) (\d+)", re.M)
+BOOTS = 6			# collect()'s boots, for the progress line
 ICOUNT = {"QEMU_ARGS": "-icount shift=0", "SMP": "1"}
 # The guest's BENCH names, and the operations they measure.
+RING = (2, 4, 8, 16)		# ctxring's sizes (guest/user/bench.c)
 OPS = {"syscall_cycles": "syscall", "pagefault_cycles": "pagefault",
        "ctxswitch_cycles": "ctxswitch",
+       **{"ctxring_p%d_cycles" % p: "ctxswitch_p%d" % p for p in RING},
        "hypercall_cycles_n100000": "hypercall",
        "hypercall_cycles_n1000": "hypercall_n1000",
        "disk_read_kib_per_s": "diskread"}
@@ -74,7 +89,15 @@ WHAT = {
                  "KiB/s of the guest's clock"),
     "diskread_noidx": ("a 4 KiB read without VIRTIO_RING_F_EVENT_IDX",
                        "counts per read"),
+    **{"ctxswitch_p%d" % p: ("a context switch among %d processes in turn"
+                             % p, "instructions or TSC cycles")
+       for p in RING},
 }
+# Published ratios to virtualized over native, for the table's last
+# column: Barham et al., SOSP 2003, lmbench on a 2.4 GHz Xeon (book/05,
+# "Against Xen's"; book/99's bib-barham03).
+XEN = {"syscall": (0.45, 0.46), "pagefault": (1.42, 2.73),
+       "ctxswitch": (0.77, 1.97)}
 # bench.sh's COST lines: the loop, its operation, operations per count.
 LOOPS = {"sysloop": ("syscall", 1), "ctxloop": ("ctxswitch", 2),
          "pfloop": ("pagefault", 1), "diskread": ("diskread", 1),
@@ -87,6 +110,10 @@ COUNTERS = {"entries": "exits", "hypercall": "hypercalls",
 def measure(name, args, env):
     cpu = os.environ.get("CPU", "qemu64")
     full_env = dict(env, CPU=cpu)
+    measure.boots += 1
+    print("[%d/%d] %s, %.0f s so far" % (measure.boots, BOOTS, name,
+                                          time.time() - measure.start),
+          flush=True)
     boot = harness.boot(name, args, 900, full_env)
     harness.LOGS.mkdir(parents=True, exist_ok=True)
     (harness.LOGS / (name + ".log")).write_text(boot.transcript)
@@ -124,7 +151,7 @@ def collect(read):
     iso = harness.BUILD / "guest" / "ligeiro-guest-bench.iso"
     host = ["host", harness.VMLINUZ, harness.INITRD, "quiet",
             "lgrun=/tests/bench.sh"]
-    runs, costs, counters = {}, {}, {}
+    runs, costs, counters, ablation = {}, {}, {}, {}
     for mode, env in (("tcg", {}), ("icount", ICOUNT)):
         runs["native", mode] = figures(read("bench-native-" + mode,
                                             ["native", iso], env))
@@ -139,6 +166,9 @@ def collect(read):
                 "bench-native-disk-" + mode,
                 ["native", test_native.device_iso("diskread")], disk_env)))
         transcript = read("bench-host-" + mode, host, env)
+        for flag, name, value in ABLATE.findall(transcript):
+            ablation.setdefault(flag, {}).setdefault(OPS[name], {})[
+                mode] = int(value)
         hosted = figures(transcript)
         costs[mode] = exits(transcript)
         counters[mode] = stats(transcript)
@@ -147,7 +177,7 @@ def collect(read):
         runs["trap", mode] = {k[len("trap."):]: v for k, v in hosted.items()
                               if k.startswith("trap.")}
     return (runs, costs.get("icount") or costs.get("tcg") or {},
-            counters.get("icount") or counters.get("tcg") or {})
+            counters.get("icount") or counters.get("tcg") or {}, ablation)
 
 
 def stats(transcript):
@@ -160,7 +190,10 @@ def stats(transcript):
     return found
 
 
-def document(runs, costs, counters, duration):
+measure.boots, measure.start = 0, time.time()
+
+
+def document(runs, costs, counters, ablation, duration):
     ops = {}
     for bench, op in list(OPS.items()) + [(None, "diskread_noidx")]:
         entry = {"what": WHAT[op][0], "unit": WHAT[op][1]}
@@ -195,7 +228,7 @@ def document(runs, costs, counters, duration):
                     "cpu": os.environ.get("CPU", "qemu64"),
                     "host_cpu": host_cpu(),
                     "command": "make bench", "duration_s": round(duration)},
-            "ops": ops, "counters": counters}
+            "ops": ops, "counters": counters, "ablation": ablation}
 
 
 def host_cpu():
@@ -223,20 +256,114 @@ def table(runs):
                          "%.1fx" % (t / n) if n and t else ""))
 
 
+def markdown(doc):
+    """The comparison a paper would print: instructions (exact) and TCG
+    cycles (noisy), exits per operation, and Xen's published ratio."""
+    ops = doc["ops"]
+    lines = ["| operation | native | pv | trap | pv/native | trap/native "
+             "| pv exits | trap exits | Xen/native (SOSP'03) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for op in ["syscall", "hypercall", "pagefault", "ctxswitch"] + [
+            "ctxswitch_p%d" % p for p in RING] + ["diskread"]:
+        e = ops.get(op, {})
+        get = lambda mode, key: e.get(mode, {}).get(key)
+        fmt = lambda v, f="{:,}": f.format(v) if v is not None else "-"
+        xen = XEN.get(op)
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            e.get("what", op), fmt(get("native", "icount")),
+            fmt(get("pv", "icount")), fmt(get("trap", "icount")),
+            fmt(get("pv", "icount_ratio"), "{:.2f}x"),
+            fmt(get("trap", "icount_ratio"), "{:.2f}x"),
+            fmt(get("pv", "exits")), fmt(get("trap", "exits")),
+            "%.2fx" % (xen[1] / xen[0]) if xen else "-"))
+    lines += ["", "Instructions under -icount shift=0 (diskread: KiB/s of "
+              "the guest's clock).  Xen: Barham et al., SOSP 2003, lmbench.",
+              "", "| optimisation turned off | operation | default pv | "
+              "without it | cost |", "|---|---|---:|---:|---:|"]
+    for flag, by_op in sorted(doc["ablation"].items()):
+        for op, v in sorted(by_op.items()):
+            base = ops.get(op, {}).get("pv", {}).get("icount")
+            off = v.get("icount")
+            if base and off:
+                lines.append("| `%s` | %s | %s | %s | %.2fx |" % (
+                    flag, ops[op]["what"], "{:,}".format(base),
+                    "{:,}".format(off), off / base))
+    return "\n".join(lines) + "\n"
+
+
+def charts(doc, out):
+    """PNG charts of the run, drawn with Debian's python3-matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("bench.py: no charts: python3-matplotlib is missing "
+              "(scripts/deps.sh installs it)")
+        return []
+    ops = doc["ops"]
+    # costs only: diskread's ratio is of throughputs, where more is better
+    names = [op for op in ("syscall", "pagefault", "ctxswitch")
+             if ops.get(op, {}).get("pv", {}).get("icount_ratio")]
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    width = 0.38
+    for i, mode in enumerate(("pv", "trap")):
+        ax.bar([x + (i - 0.5) * width for x in range(len(names))],
+               [ops[op][mode]["icount_ratio"] for op in names], width,
+               label=mode)
+    ax.axhline(1, color="black", linewidth=0.8)
+    ax.set_xticks(range(len(names)), names)
+    ax.set_yscale("log")
+    ax.set_ylabel("instructions, over native")
+    ax.set_title("ligeiro against native (-icount shift=0)")
+    ax.legend()
+    fig.tight_layout()
+    paths = [out / "bench-ratios.png"]
+    fig.savefig(paths[-1], dpi=120)
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for mode, label in (("native", "native"), ("pv", "pv")):
+        ys = [ops.get("ctxswitch_p%d" % p, {}).get(mode, {}).get("icount")
+              for p in RING]
+        if all(ys):
+            ax.plot(RING, ys, marker="o", label=label)
+    off = doc["ablation"].get("--roots=4", {})
+    ys = [off.get("ctxswitch_p%d" % p, {}).get("icount") for p in RING]
+    if all(ys):
+        ax.plot(RING, ys, marker="x", linestyle="--", label="pv, --roots=4")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(RING, [str(p) for p in RING])
+    ax.set_yscale("log")
+    ax.set_xlabel("processes taking turns")
+    ax.set_ylabel("instructions per switch")
+    ax.set_title("A context switch as the processes grow in number")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(out / "bench-procs.png")
+    fig.savefig(paths[-1], dpi=120)
+    return paths
+
+
 def main(argv):
     start = time.time()
     if argv[1:] == ["--from-logs"]:
-        runs, costs, counters = collect(lambda name, args, env: (
+        runs, costs, counters, ablation = collect(lambda name, args, env: (
             harness.LOGS / (name + ".log")).read_text())
         old = json.loads(JSON.read_text()) if JSON.exists() else {}
         duration = old.get("run", {}).get("duration_s", 0)
     else:
-        runs, costs, counters = collect(measure)
+        runs, costs, counters, ablation = collect(measure)
         duration = time.time() - start
     table(runs)
-    doc = document(runs, costs, counters, duration)
+    doc = document(runs, costs, counters, ablation, duration)
     JSON.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     print("\nwrote", JSON)
+    out = harness.BUILD / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    text = markdown(doc)
+    (out / "bench.md").write_text(text)
+    print("\n" + text + "\nwrote", out / "bench.md")
+    for path in charts(doc, out):
+        print("wrote", path)
 
 
 if __name__ == "__main__":

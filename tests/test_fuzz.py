@@ -166,8 +166,13 @@ def command_line(rng, files):
     good = [["--mode=pv"], ["--mode=trap"], ["--mem=4M"], ["--mem=64M"],
             ["--mem=16384K"], ["--mem=1G"], ["--stats"], ["--no-event-idx"],
             ["--disk=%s" % files["disk"]], ["--disk=%s" % files["empty"]],
-            ["--disk=%s" % files["disk"], "--disk-ro"]]
-    bad = [["--mem="], ["--mem=0"], ["--mem=1"], ["--mem=1M"], ["--mem=-1"],
+            ["--disk=%s" % files["disk"], "--disk-ro"], ["--roots=1"],
+            ["--roots=%d" % abi.ROOTS_MAX], ["--roots=7"],
+            ["--no-fused-switch"]]
+    bad = [["--roots=0"], ["--roots=%d" % (abi.ROOTS_MAX + 1)],
+           ["--roots="], ["--roots"], ["--roots=4x"], ["--roots=-1"],
+           ["--roots=99999999999999999999"], ["--no-fused-switch=1"],
+["--mem="], ["--mem=0"], ["--mem=1"], ["--mem=1M"], ["--mem=-1"],
            ["--mem=64MM"], ["--mem=1.5M"], ["--mem=99999999999999999999"],
            ["--mem=4097"], ["--mem=1T"], ["--mem=%dM" % (8 << 10)],
            ["--mode="], ["--mode=PV"], ["--mode=pvx"], ["--mode=vt-x"],

@@ -12,7 +12,8 @@ import pytest
 import test_native
 
 HOST_CHECKS = ["os.tests", "os.two_oses", "os.sysloop", "os.ctxloop",
-               "os.batch"]
+               "os.ctxloop_exits", "os.ctxloop_unfused", "os.ctxring",
+               "os.ctxring_roots4", "os.batch"]
 
 
 @pytest.mark.parametrize("cpu", test_native.CPUS)

@@ -14,6 +14,7 @@ FOUNDATION = [
     "abi.mmap", "abi.two_opens", "abi.create_misaligned", "abi.create_empty",
     "abi.create_huge", "abi.create_entry", "abi.create_boot",
     "abi.create_flags", "abi.create_mode", "abi.create_unmapped",
+    "abi.create_roots", "abi.create_pad",
     "abi.create_beyond_ram",
     "abi.run_before_create", "abi.create", "abi.create_twice",
     "abi.create_efault", "abi.run_efault", "abi.irq_before_create",

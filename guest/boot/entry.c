@@ -15,6 +15,7 @@
  *   bench    BENCH lines: system call, page fault, context switch
  *   sysloop  exactly 100000 getpid system calls
  *   ctxloop  two processes yielding to each other 1000 times each
+ *   ctxring  P processes taking turns (ctxring=P): switches by count
  *   pfloop   1000 demand-zero page faults
  *
  * (the three loops take another count as `name=N`, e.g. sysloop=500)
@@ -265,7 +266,7 @@ void ligeiro_main(const struct ligeiro_boot *boot)
 	if (boot->mode == LIGEIRO_MODE_TRAP)
 		trap_main(boot);
 	guest_mode = GUEST_PV;
-	init_err = ligeiro_init();
+	init_err = ligeiro_init(boot->flags);
 	/*
 	 * Any other mode is a launcher we do not understand.  Hypercalls
 	 * are the one way every ligeiro has listened; if this one kills us

@@ -34,6 +34,7 @@
 
 struct proc *current;
 static struct proc procs[NPROC];
+static int nslots;	/* slots ever used: the scheduler looks no further */
 static int next_pid = 1;
 static bool need_resched;
 static u64 switches;
@@ -94,6 +95,8 @@ int proc_spawn(const char *name, u64 arg)
 		p++;
 	if (!prog || p == procs + NPROC || !(p->pml4 = vm_new()))
 		return -1;
+	if (p - procs >= nslots)
+		nslots = p - procs + 1;
 	size = prog->end - prog->start;
 	for (off = 0; off < size; off += PAGE_SIZE) {
 		page = vm_map_zero(p->pml4, USER_BASE + off);
@@ -116,11 +119,11 @@ int proc_spawn(const char *name, u64 arg)
 /* The next runnable process after prev, round-robin; prev itself last. */
 static struct proc *pick_next(struct proc *prev)
 {
-	int start = prev ? prev - procs : NPROC - 1, i;
+	int start = prev ? prev - procs : nslots - 1, i;
 
-	for (i = 1; i <= NPROC; i++)
-		if (procs[(start + i) % NPROC].state == P_RUNNABLE)
-			return &procs[(start + i) % NPROC];
+	for (i = 1; i <= nslots; i++)
+		if (procs[(start + i) % nslots].state == P_RUNNABLE)
+			return &procs[(start + i) % nslots];
 	return NULL;
 }
 
@@ -143,8 +146,9 @@ static void schedule(void)
 		return;
 	switches++;
 	current = next;
-	vm_switch(next->pml4);
+	/* the stack first: under ligeiro, vm_switch() carries it along */
 	pv_ops.set_kernel_stack(kstack_top(next));
+	vm_switch(next->pml4);
 	context_switch(prev ? &prev->ksp : &boot_sp, next->ksp);
 }
 

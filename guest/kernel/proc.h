@@ -8,7 +8,7 @@
 
 #include "lib/types.h"
 
-#define NPROC		16
+#define NPROC		32	/* make bench runs a ring of 16 beside it */
 #define KSTACK_SIZE	8192
 
 enum proc_state { P_FREE, P_RUNNABLE, P_SLEEPING, P_WAITING, P_ZOMBIE };

@@ -33,6 +33,7 @@ programs:
 	program	bench
 	program	sysloop
 	program	ctxloop
+	program	ctxring
 	program	pfloop
 	program	batch
 	program	shell

@@ -39,7 +39,11 @@ struct pv_ops {
 	/* The CPU. */
 	/** Install the IDT: 256 gates, so limit is 4095. */
 	void (*load_idt)(const void *base, u16 limit);
-	/** The stack the CPU switches to on a trap from ring 3. */
+	/**
+	 * The stack the CPU switches to on a trap from ring 3.  Under
+	 * ligeiro it takes effect with the next load_cr3, which carries it
+	 * (one exit per context switch): set it first.
+	 */
 	void (*set_kernel_stack)(u64 top);
 	/** Enable interrupts and wait for one, as one step (sti; hlt). */
 	void (*halt)(void);
@@ -132,7 +136,7 @@ extern enum guest_mode guest_mode;
 
 /* Each backend's own setup, in native.c and ligeiro.c. */
 void native_init(void);
-s64 ligeiro_init(void);
+s64 ligeiro_init(u32 boot_flags);
 
 /* native.c's GDT, which its lgdt loads (for probe.c to recognise). */
 const void *native_gdt(void);

@@ -30,8 +30,8 @@
  * It prints what the hypervisor must answer and expects to die;
  * tests/host/hardening.sh checks the launcher's "guest killed:" line.
  *
- * Book: book/04-world-switch.md, "What a guest may try".  Read
- * include/xorshift.h next.
+ * Book: book/04-world-switch.md, "What a guest may try".  Read instr.h
+ * next.
  */
 #include "kernel/page.h"
 #include "lib/abi.h"
@@ -172,7 +172,8 @@ static void one_call(void)
 		break;
 	case 7:
 	case 8:
-		hcall(LIGEIRO_HCALL_NEW_CR3, fuzz_tables(), a);
+		/* any stack of our half may come along (0: none) */
+		hcall(LIGEIRO_HCALL_NEW_CR3, fuzz_tables(), a % UPPER_HALF);
 		break;
 	}
 }
@@ -241,6 +242,7 @@ void hcfuzz_kill(u64 n, u64 guest_mem)
 		{ LIGEIRO_HCALL_NEW_CR3, (u64)fuzz_pml4s[0] + 8, 0,
 		  "new address space", false },
 		{ LIGEIRO_HCALL_NEW_CR3, 0, 0, "map the upper half", true },
+		{ LIGEIRO_HCALL_NEW_CR3, 0, UPPER_HALF, "set_stack:", false },
 		{ LIGEIRO_HCALL_MMIO, 0, 4, "device access", false },
 		{ LIGEIRO_HCALL_MMIO, LIGEIRO_MMIO_BASE, 3, "device access",
 		  false },

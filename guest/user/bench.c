@@ -6,7 +6,8 @@
  * shows what the hypervisor adds (book/05, book/06): nothing for a system
  * call through the direct gate, three exits for a page fault (the
  * reflected fault, the kernel's first write to the fresh page, the
- * process's retry), two hypercalls for a switch.
+ * process's retry), one hypercall for a switch.  Then ctxring's rings of
+ * 2 to 16 processes: whether a switch costs more as they grow.
  *
  * Started with a count it is the partner that yields back that often.
  *
@@ -17,6 +18,7 @@
 #define SYSCALLS	10000
 #define FAULT_PAGES	256
 #define SWITCHES	1000
+#define RING_MAX	16	/* rings of 2, 4, 8 and 16 processes */
 
 static void bench(const char *name, u64 t0, u64 t1, long n)
 {
@@ -51,5 +53,12 @@ int main(long arg)
 	for (i = 0; i < SWITCHES; i++)
 		yield();
 	bench("ctxswitch_cycles", t0, rdtsc(), 2 * SWITCHES);
-	return wait(pid);
+	if (wait(pid))
+		return 1;
+
+	/* the same as the processes grow in number: ctxring prints each */
+	for (i = 2; i <= RING_MAX; i *= 2)
+		if (run("ctxring", i))
+			return 1;
+	return 0;
 }

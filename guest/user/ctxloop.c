@@ -7,7 +7,7 @@
  * hypervisor's address-space cache is measured by.  The partner is
  * started with minus the count.
  *
- * Book: book/02-guest.md, "User programs".  Read pfloop.c next.
+ * Book: book/02-guest.md, "User programs".  Read ctxring.c next.
  */
 #include "ulib.h"
 

@@ -29,7 +29,7 @@
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	6
+#define LIGEIRO_ABI_VERSION	7
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -65,6 +65,9 @@
  *	struct ligeiro_boot.
  * @mode: LIGEIRO_MODE_PV or LIGEIRO_MODE_TRAP.
  * @flags: must be 0.
+ * @roots: how many address spaces keep their shadow tables: 0 for
+ *	LIGEIRO_ROOTS_DEFAULT, else 1..LIGEIRO_ROOTS_MAX (`--roots=N`).
+ * @pad: must be 0.
  *
  * Once per file; a second call fails with EBUSY.
  */
@@ -76,8 +79,12 @@ struct ligeiro_create {
 	__u64 boot_gpa;
 	__u32 mode;
 	__u32 flags;
+	__u32 roots;
+	__u32 pad;
 };
 #endif
+#define LIGEIRO_ROOTS_DEFAULT	32
+#define LIGEIRO_ROOTS_MAX	256
 #define LIGEIRO_CREATE_VM	_IOW(LIGEIRO_IOCTL_TYPE, 0x01, struct ligeiro_create)
 
 /* Why LIGEIRO_RUN returned to the launcher. */
@@ -154,7 +161,9 @@ struct ligeiro_exit {
 #define LIGEIRO_HCALL_SHUTDOWN	4	/* rdi: exit code, 0..EXIT_GUEST_MAX */
 #define LIGEIRO_HCALL_LOAD_IDT	5	/* rdi: gpa of the guest's 256-gate IDT */
 #define LIGEIRO_HCALL_SET_STACK	6	/* rdi: kernel stack top for ring 3 traps */
-#define LIGEIRO_HCALL_NEW_CR3	7	/* rdi: gpa of a PML4: a new address space */
+#define LIGEIRO_HCALL_NEW_CR3	7	/* rdi: gpa of a PML4: a new address space;
+					   rsi: 0, or the kernel stack as for
+					   SET_STACK: a context switch, one exit */
 #define LIGEIRO_HCALL_INVLPG	8	/* rdi: a virtual address whose PTE changed,
 					   or LIGEIRO_BATCH_ALL: every one */
 #define LIGEIRO_HCALL_FLUSH	9	/* drain the batch; rdi = 1: forget the
@@ -229,12 +238,14 @@ struct ligeiro_shared {
 #define LIGEIRO_NOTE_NAME	"ligeiro"
 #define LIGEIRO_NOTE_ENTRY	1
 #define LIGEIRO_CMDLINE_MAX	256
+/* --no-fused-switch: SET_STACK and NEW_CR3 as two hypercalls (make bench) */
+#define LIGEIRO_BOOT_NO_FUSED_SWITCH	1
 
 #ifndef __ASSEMBLER__
 struct ligeiro_boot {
 	__u64 mem_size;
 	__u32 mode;	/* LIGEIRO_MODE_*: trap keeps the native pv_ops */
-	__u32 pad;
+	__u32 flags;	/* LIGEIRO_BOOT_*: what the launcher turned off */
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after `--` */
 };
 #endif

@@ -67,6 +67,8 @@ static void boot_out(struct ligeiro_create *c) { c->boot_gpa = ~0ULL; }
 static void flags(struct ligeiro_create *c) { c->flags = 1; }
 static void mode(struct ligeiro_create *c) { c->mode = 77; }
 static void unmapped(struct ligeiro_create *c) { c->mem_addr = 4096; }
+static void roots(struct ligeiro_create *c) { c->roots = LIGEIRO_ROOTS_MAX + 1; }
+static void pad(struct ligeiro_create *c) { c->pad = 1; }
 
 static void check_create(const char *path)
 {
@@ -87,6 +89,8 @@ static void check_create(const char *path)
 	bad_create(path, "abi.create_flags", mem, flags, EINVAL);
 	bad_create(path, "abi.create_mode", mem, mode, EINVAL);
 	bad_create(path, "abi.create_unmapped", mem, unmapped, EFAULT);
+	bad_create(path, "abi.create_roots", mem, roots, EINVAL);
+	bad_create(path, "abi.create_pad", mem, pad, EINVAL);
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	expect_errno("abi.run_before_create", ioctl(fd, LIGEIRO_RUN, &ex),

@@ -11,6 +11,12 @@
 G=/guest/ligeiro-guest.elf
 ligeiro $G -- bench | grep '^BENCH'
 ligeiro --mode=trap $G -- bench | sed -n 's/^BENCH /BENCH trap./p'
+# The ablation: each optimisation that has a launcher flag, turned off
+# alone, on what it speeds up ("ABLATE flag name value": bench.py's table).
+ligeiro --no-fused-switch $G -- bench |
+	sed -n 's/^BENCH \(ctx[a-z0-9_]*\) \([0-9]*\).*/ABLATE --no-fused-switch \1 \2/p'
+ligeiro --roots=4 $G -- bench |
+	sed -n 's/^BENCH \(ctx[a-z0-9_]*\) \([0-9]*\).*/ABLATE --roots=4 \1 \2/p'
 # Sequential 4 KiB reads from an 8 MiB disk, through the launcher's device.
 dd if=/dev/zero of=/tmp/big.img bs=1024 count=8192 2>/dev/null
 ligeiro --disk=/tmp/big.img $G -- diskread | grep '^BENCH'

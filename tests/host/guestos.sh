@@ -32,14 +32,41 @@ check os.sysloop "$n entries for 100000 syscalls, status $st" -- \
 	test "$st" = 0 -a "$n" -lt 2000
 
 # 4. Two processes yielding to each other: most address-space switches
-#    find their shadow root in the cache.
+#    find their shadow root in the cache, and each switch is one exit:
+#    NEW_CR3 brings the kernel stack along, never a SET_STACK of its own
+#    (the boot's few hundred exits come on top).
 ligeiro --stats $G -- ctxloop >/tmp/ctxloop.out 2>&1
 st=$?
 loads=$(stat cr3_loads /tmp/ctxloop.out)
 hits=$(stat cr3_hits /tmp/ctxloop.out)
+entries=$(stat entries /tmp/ctxloop.out)
+stacks=$(stat hcall.set_stack /tmp/ctxloop.out)
 echo "os: ctxloop: $hits of $loads address-space switches hit the cache"
 check os.ctxloop "$hits of $loads cr3 loads hit, status $st" -- \
 	test "$st" = 0 -a "$loads" -ge 2000 -a $((hits * 100)) -ge $((loads * 95))
+check os.ctxloop_exits "$entries entries, $stacks SET_STACK for $loads switches" -- \
+	test "$stacks" = 0 -a "$entries" -lt $((loads + 1000))
+ligeiro --stats --no-fused-switch $G -- ctxloop >/tmp/ctxloop2.out 2>&1
+st=$?
+stacks=$(stat hcall.set_stack /tmp/ctxloop2.out)
+check os.ctxloop_unfused "--no-fused-switch: $stacks SET_STACK, status $st" -- \
+	test "$st" = 0 -a "$stacks" -ge 2000
+
+# 4b. Sixteen processes in turn: the cache of roots holds them all; with
+#     --roots=4 almost every switch misses (book/07, "Address spaces and
+#     the cache of roots").
+ring() {
+	ligeiro --stats "$@" $G -- ctxring=16 >/tmp/ring.out 2>&1
+	st=$?
+	loads=$(stat cr3_loads /tmp/ring.out)
+	hits=$(stat cr3_hits /tmp/ring.out)
+}
+ring
+check os.ctxring "$hits of $loads cr3 loads hit for 16 processes, status $st" -- \
+	test "$st" = 0 -a "$loads" -ge 3200 -a $((hits * 100)) -ge $((loads * 95))
+ring --roots=4
+check os.ctxring_roots4 "--roots=4: $hits of $loads hit, status $st" -- \
+	test "$st" = 0 -a "$loads" -ge 3200 -a $((hits * 100)) -lt $((loads * 10))
 
 # 5. Clearing 512 page-table entries at once goes through the batch: a
 #    handful of flushes, no per-entry hypercall.

@@ -118,7 +118,7 @@ while [ $n -lt 64 ]; do
 done
 # Every case the guest has, and the guest says how many it has.
 check hd.hcfuzz_kill "$passed of $n boundary hypercalls killed with the reason expected (the guest has ${cases:-?})" -- \
-	test -n "$cases" -a $passed = $n -a "$n" = "$cases" -a $n -ge 19
+	test -n "$cases" -a $passed = $n -a "$n" = "$cases" -a $n -ge 20
 
 # 6. All of it leaves nothing behind: no pinned page, no lost memory, and
 #    the module unloads and loads again.
