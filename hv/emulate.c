@@ -184,6 +184,9 @@ static int load_table(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		return err < 0 ? irq_reflect(vm, exit) : 1;
 	memcpy(&limit, desc, 2);
 	memcpy(&base, desc + 2, 8);
+	/* A table at no address at all: the CPU's #GP, not a later fault. */
+	if ((s64)base != (s64)(base << 16) >> 16)
+		return irq_raise(vm, exit, X86_TRAP_GP, 0);
 	if (in->op == INSN_LGDT) {
 		cpu->gdt_base = base;
 		cpu->gdt_limit = limit;

@@ -1,5 +1,6 @@
 """A guest cannot hurt its host: segment state, host breakpoints, FPU
-state, shadow memory, 100,000 fuzzed hypercalls and every boundary one.
+state, shadow memory, 100,000 fuzzed hypercalls and every boundary one,
+and every privileged and sensitive instruction at ring 1 and ring 3.
 
 Each check is reported by tests/host/hardening.sh (prefix hd.), in the
 same host boots as test_host.py: one under -cpu qemu64, one under -cpu
@@ -14,6 +15,8 @@ KILLED = ["xsetbv", "wrpkru"]
 CHECKS = (["hd." + n for n in SURVIVED] +
           ["hd.%s_result" % n for n in SURVIVED] +
           ["hd." + n for n in KILLED] +
+          ["hd.%s_%s" % (family, end) for family in ("instr", "instr_trap")
+           for end in ("kill", "ok", "user")] +
           ["hd.bp_switcher", "hd.bp_guest", "hd.hcfuzz_kill",
            "hd.shadow", "hd.shadow_bounded",
            "hd.shadow_trap", "hd.shadow_trap_bounded",

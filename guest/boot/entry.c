@@ -24,6 +24,8 @@
  *   shell    an interactive shell on the console: COM1 natively, or a
  *            virtio console (book/09-virtio.md)
  *   disktest, diskread, rngtest   the virtio disk and entropy device
+ *   instr3   under ligeiro, every privileged and sensitive instruction
+ *            at ring 3 (selftest/instr.c), each in a process of its own
  *
  * Natively and in trap mode an empty command line means `tests`.  In pv
  * mode it means the pv.* checks of the hypervisor's interface alone, and
@@ -47,6 +49,7 @@
 #include "pvops/pvops.h"
 #include "selftest/hcfuzz.h"
 #include "selftest/hostile.h"
+#include "selftest/instr.h"
 #include "selftest/pvcheck.h"
 
 #define CMDLINE_MAX	LIGEIRO_CMDLINE_MAX
@@ -183,9 +186,10 @@ boot_os_start(const char *word, u64 arg, const struct ligeiro_boot *boot)
  * exit= takes any u8, so a test can see the hypervisor refuse codes
  * above LIGEIRO_EXIT_GUEST_MAX.  spin never yields: killing the launcher
  * must still get us off the CPU.  Both work in trap mode too (cli and
- * out trap), and so do the hostile= acts that make no hypercall; nops=,
- * fpu=, hcfuzz= and hcfuzz_kill= are about hypercalls, so trap mode
- * refuses them.
+ * out trap), and so do the hostile= acts that make no hypercall and the
+ * instruction cases, instr_kill= and instr_ok (instr1.c); nops=, fpu=,
+ * hcfuzz= and hcfuzz_kill= are about hypercalls, so trap mode refuses
+ * them.
  */
 static void run_word(char *word, const struct ligeiro_boot *boot)
 {
@@ -206,6 +210,10 @@ static void run_word(char *word, const struct ligeiro_boot *boot)
 	value = param(word, "hostile=");
 	if (value)
 		hostile(value, boot->mem_size);
+	if (parse_u64(param(word, "instr_kill="), &n))
+		instr_kill(n);
+	if (streq(word, "instr_ok"))
+		instr_ok();
 	if (guest_mode == GUEST_TRAP) {
 		printf("unknown command-line word in trap mode: %s "
 		       "(nops=, fpu=, hcfuzz= and hcfuzz_kill= make "

@@ -40,4 +40,5 @@ programs:
 	program	disktest
 	program	diskread
 	program	rngtest
+	program	instr3
 	.quad	0, 0, 0

@@ -33,6 +33,8 @@
 
 _Static_assert(DISK_SECTOR_SIZE == VIRTIO_BLK_SECTOR_SIZE,
 	       "usys.h's sectors are the block device's");
+_Static_assert(MODE_NATIVE == GUEST_NATIVE && MODE_PV == GUEST_PV &&
+	       MODE_TRAP == GUEST_TRAP, "usys.h's modes are pvops.h's");
 
 /* The kernel is not preemptible: one system call at a time uses it. */
 static u8 bounce[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -164,6 +166,12 @@ static s64 sys_info(u64 what)
 		return page_free_count();
 	case INFO_TSC_KHZ:
 		return pv_ops.tsc_khz();
+	case INFO_MODE:
+		return guest_mode;
+	case INFO_KILL_ERROR:
+		return trap_last_kill()->error;
+	case INFO_KILL_RIP:
+		return trap_last_kill()->rip;
 	}
 	return -1;
 }

@@ -152,6 +152,15 @@ static const char *exception_name(u64 vector)
 	return name ? name : "reserved";
 }
 
+/* The exception that last killed a process: SYS_INFO tells its parent. */
+static struct trap_record last_kill;
+
+/** trap_last_kill() - what killed the last process to die of a fault. */
+const struct trap_record *trap_last_kill(void)
+{
+	return &last_kill;
+}
+
 /*
  * A fault that is a process's business: demand-zero memory, or a death.
  * A system call touching a bad user pointer faults in the kernel, but
@@ -168,6 +177,10 @@ static bool process_fault(struct trap_frame *tf)
 		return true;
 	if (!trap_from_user(tf) && !(pf && addr >= USER_BASE && addr < USER_END))
 		return false;
+	last_kill = (struct trap_record){
+		.vector = tf->vector, .error = tf->error, .rip = tf->rip,
+		.cr2 = addr,
+	};
 	if (pf)
 		printf("process %d killed: page fault at %#lx (rip %#lx)\n",
 		       current->pid, addr, tf->rip);

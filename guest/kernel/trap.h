@@ -63,6 +63,7 @@ void trap_leave(struct trap_frame *tf);
 void syscall(struct trap_frame *tf);	/* syscall.c */
 void trap_expect(u64 vector, u64 fixup_rip);
 bool trap_caught(struct trap_record *rec);
+const struct trap_record *trap_last_kill(void);
 
 /* trapentry.S: where a new process's first switch returns to. */
 extern const char trap_return[];

@@ -56,6 +56,14 @@
 #define INFO_SWITCHES	1	/* context switches so far */
 #define INFO_FREE_PAGES	2	/* pages the allocator could hand out */
 #define INFO_TSC_KHZ	3	/* TSC ticks per millisecond */
+#define INFO_MODE	4	/* how the kernel runs: MODE_* */
+#define INFO_KILL_ERROR	5	/* the last exception that killed a process: */
+#define INFO_KILL_RIP	6	/* its error code, and where it happened */
+
+/* INFO_MODE: natively, or under ligeiro in pv or trap mode. */
+#define MODE_NATIVE	0
+#define MODE_PV		1
+#define MODE_TRAP	2
 
 /*
  * The status SYS_WAIT returns: the child's exit code (0..255), or, for a

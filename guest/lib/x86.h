@@ -29,6 +29,7 @@
 #define CPUID_EXT_EDX_LM	(1 << 29)
 /* CPUID leaf 7, subleaf 0: ECX says whether the CPU has UMIP. */
 #define CPUID_BASIC_MAX		0	/* EAX: the highest basic leaf */
+#define CPUID_FEATURES		1	/* ECX and EDX: feature bits */
 #define CPUID_FEATURES7		7
 #define CPUID_7_ECX_UMIP	(1 << 2)	/* user-mode insn. prevention */
 
@@ -48,12 +49,25 @@
 
 /* RFLAGS. */
 #define RFLAGS_FIXED	(1 << 1)	/* always set */
+#define RFLAGS_ZF	(1 << 6)	/* zero: lar, lsl, verr, verw succeeded */
+#define RFLAGS_TF	(1 << 8)	/* trap after each instruction */
 #define RFLAGS_IF	(1 << 9)	/* interrupts enabled */
+#define RFLAGS_IOPL	(3 << 12)	/* the ring in/out, cli and sti need */
+#define RFLAGS_NT	(1 << 14)	/* nested task: iretq faults in long mode */
+#define RFLAGS_AC	(1 << 18)	/* alignment check, at ring 3 */
 
 /* Exception vectors the code refers to by name. */
+#define T_DE		0		/* divide error */
+#define T_DB		1		/* debug: int1, or single step */
+#define T_NMI		2		/* non-maskable interrupt */
+#define T_BP		3		/* breakpoint: int3 */
+#define T_OF		4		/* overflow: int $4 */
 #define T_UD		6		/* invalid opcode (ud2) */
+#define T_DF		8		/* double fault */
 #define T_GP		13		/* general protection */
 #define T_PF		14		/* page fault */
+#define T_AC		17		/* alignment check */
+#define T_MC		18		/* machine check */
 #define T_EXCEPTIONS	32		/* 0..31 belong to the CPU */
 
 /* Page-fault error code bits. */
