@@ -794,6 +794,11 @@ static void msr_case(unsigned int i, struct instr_case *c)
 }
 
 #define ROW_COUNT	ARRAY_SIZE(rows)
+static void row_case_n(unsigned int i, struct instr_case *c)
+{
+	row_case(&rows[i], c);
+}
+
 #define MSR_COUNT	(2 * ARRAY_SIZE(msrs))
 #define LOAD_COUNT	(ARRAY_SIZE(loads) * SEL_COUNT)
 #define FARS_COUNT	(FAR_COUNT + ARRAY_SIZE(ss_sels))
@@ -807,32 +812,23 @@ static void msr_case(unsigned int i, struct instr_case *c)
  */
 bool instr_case(unsigned int n, struct instr_case *c)
 {
+	static const struct {
+		unsigned int count;
+		void (*make)(unsigned int i, struct instr_case *c);
+	} families[] = {
+		{ ROW_COUNT, row_case_n }, { MSR_COUNT, msr_case },
+		{ LOAD_COUNT, load_case }, { FARS_COUNT, far_case },
+		{ IDT_ENTRIES, int_case },
+	};
+	unsigned int f;
+
 	memset(c, 0, sizeof(*c));
 	c->label = "";
-	if (n < ROW_COUNT) {
-		row_case(&rows[n], c);
-		return true;
-	}
-	n -= ROW_COUNT;
-	if (n < MSR_COUNT) {
-		msr_case(n, c);
-		return true;
-	}
-	n -= MSR_COUNT;
-	if (n < LOAD_COUNT) {
-		load_case(n, c);
-		return true;
-	}
-	n -= LOAD_COUNT;
-	if (n < FARS_COUNT) {
-		far_case(n, c);
-		return true;
-	}
-	n -= FARS_COUNT;
-	if (n < IDT_ENTRIES) {
-		int_case(n, c);
-		return true;
-	}
+	for (f = 0; f < ARRAY_SIZE(families); n -= families[f++].count)
+		if (n < families[f].count) {
+			families[f].make(n, c);
+			return true;
+		}
 	return false;
 }
 
