@@ -73,13 +73,6 @@ int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 	return 0;
 }
 
-/** guest_write() - guest_copy() of one u64, as for an interrupt frame. */
-int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
-		u64 value)
-{
-	return guest_copy(vm, exit, va, &value, sizeof(value), GUEST_WRITE);
-}
-
 /**
  * guest_phys() - the guest-physical address that guest-virtual @va maps to.
  *

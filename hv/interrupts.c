@@ -193,7 +193,7 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	struct switcher_regs *r = &vm->regs;
 	gate_desc *g = (gate_desc *)vm_page_ptr(vm, vm->idt_gpa) + vector;
 	u64 frame[6], sp = r->rsp, handler = gate_offset(g), flags;
-	int n = 0, i, err;
+	int n = 0, err;
 
 	if (!vm->idt_gpa)
 		return vm_kill(vm, exit, "vector %llu, before the guest loaded an IDT",
@@ -214,15 +214,14 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	frame[n++] = flags;
 	frame[n++] = r->rsp;
 	frame[n++] = r->ss;
+	/* one copy, so the guest's tables are walked once per page */
 	sp = (sp & ~15ULL) - n * 8;
-	for (i = 0; i < n; i++) {
-		err = guest_write(vm, exit, sp + i * 8, frame[i]);
-		if (err > 0)
-			return 1;
-		if (err)
-			return vm_kill(vm, exit, "cannot deliver vector %llu: the guest's stack at 0x%llx is not writable",
-				       vector, sp + i * 8);
-	}
+	err = guest_copy(vm, exit, sp, frame, n * 8, GUEST_WRITE);
+	if (err > 0)
+		return 1;
+	if (err)
+		return vm_kill(vm, exit, "cannot deliver vector %llu: the guest's stack at 0x%llx is not writable",
+			       vector, vm->cr2);
 	r->rsp = sp;
 	r->rip = handler;
 	r->cs = LIGEIRO_GUEST_KERNEL_CS;

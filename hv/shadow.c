@@ -88,6 +88,7 @@ int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 
 			if (level > 1)
 				table &= ~(span - 1);
+			w->huge = level > 1;
 			w->gpa = table + (va & (span - 1) & PAGE_MASK);
 			w->leaf = e;
 			w->present = true;
@@ -122,28 +123,80 @@ static void shadow_recycle(struct ligeiro_vm *vm)
 	vm->stats.shadow_recycles++;
 }
 
-/* Write the shadow entry for @va from walk @w; 0 or 1 (out of memory). */
+/* The shadow entry for guest page @gpa with the rights of a walk. */
+static u64 shadow_pte(struct ligeiro_vm *vm, u64 gpa, bool write, bool user,
+		      bool nx)
+{
+	u64 pte = ((u64)page_to_pfn(vm->pages[gpa >> PAGE_SHIFT]) <<
+		   PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED;
+
+	if (write)
+		pte |= _PAGE_RW | _PAGE_DIRTY;
+	if (user)
+		pte |= _PAGE_USER;
+	if (nx)
+		pte |= _PAGE_NX;
+	return pte;	/* never _PAGE_GLOBAL, protection key 0 */
+}
+
+/*
+ * Prefetch, as KVM's pte_prefetch: a fault at one page is often followed
+ * by faults at its neighbours (the guest kernel zeroes the pages it hands
+ * out in order; a process walks through its heap).  So the entries
+ * around @va in the same guest table are shadowed now too, PREFETCH_PAGES
+ * of them, aligned.  Only entries the guest's MMU could already have
+ * cached: present and accessed.  An entry without the accessed bit waits
+ * for its own fault, which sets it; a clean one is mapped read-only, so
+ * that the first write still faults and sets its dirty bit.  A
+ * neighbour's rights are the faulting walk's upper levels (taken, to be
+ * safe, with the faulting leaf's own) and its own leaf's.  Page frames
+ * outside guest memory or in the device window are left alone: they kill
+ * the guest only if it touches them.  `--no-prefetch` turns this off.
+ */
+#define PREFETCH_PAGES	16
+
+static void shadow_prefetch(struct ligeiro_vm *vm, u64 va,
+			    const struct guest_walk *w, u64 *e)
+{
+	/* the guest's table and ours, side by side: entry i maps the same */
+	u64 *gpt = PTR_ALIGN_DOWN(w->leaf, PAGE_SIZE);
+	u64 *spt = PTR_ALIGN_DOWN(e, PAGE_SIZE);
+	unsigned int first = PT_INDEX(va, 1) & ~(PREFETCH_PAGES - 1), i;
+
+	for (i = first; i < first + PREFETCH_PAGES; i++) {
+		u64 gpte = READ_ONCE(gpt[i]), gpa = gpte & PTE_PFN_MASK;
+
+		if (spt[i] ||
+		    (gpte & (_PAGE_PRESENT | _PAGE_ACCESSED)) !=
+		    (_PAGE_PRESENT | _PAGE_ACCESSED) ||
+		    vm_mmio_gpa(gpa) || !vm_range_ok(vm, gpa, PAGE_SIZE))
+			continue;
+		spt[i] = shadow_pte(vm, gpa,
+				w->write && (gpte & _PAGE_RW) && (gpte & _PAGE_DIRTY),
+				w->user && (gpte & _PAGE_USER),
+				w->nx || (gpte & _PAGE_NX));
+	}
+}
+
+/*
+ * Write the shadow entry for @va from walk @w, writable if @dirty allows,
+ * and prefetch its neighbours; 0 or 1 (out of memory).
+ */
 static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		      u64 va, struct guest_walk *w, bool dirty)
 {
-	u64 pte = ((u64)page_to_pfn(vm->pages[w->gpa >> PAGE_SHIFT]) <<
-		   PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED;
 	u64 *e;
 
-	if (w->write && dirty)
-		pte |= _PAGE_RW | _PAGE_DIRTY;
-	if (w->user)
-		pte |= _PAGE_USER;
-	if (w->nx)
-		pte |= _PAGE_NX;
 	if (vm->shadow_tables >= vm->shadow_tables_max)
 		shadow_recycle(vm);
 	e = pt_entry(vm->cur->pml4, va, &vm->shadow_tables);
 	if (!e)
 		return vm_kill(vm, exit, "out of memory for shadow page tables");
-	*e = pte;	/* never _PAGE_GLOBAL, protection key 0 */
+	*e = shadow_pte(vm, w->gpa, w->write && dirty, w->user, w->nx);
 	vm->stats.shadow_tables_peak = max_t(u64, vm->stats.shadow_tables_peak,
 					     vm->shadow_tables);
+	if (vm->prefetch && w->leaf && !w->huge)
+		shadow_prefetch(vm, va, w, e);
 	return 0;
 }
 

@@ -31,7 +31,8 @@ void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa)
 
 static int check_create(const struct ligeiro_create *c)
 {
-	if (c->flags || c->pad || c->roots > LIGEIRO_ROOTS_MAX ||
+	if (c->flags & ~LIGEIRO_CREATE_NO_PREFETCH || c->pad ||
+	    c->roots > LIGEIRO_ROOTS_MAX ||
 	    (c->mode != LIGEIRO_MODE_PV && c->mode != LIGEIRO_MODE_TRAP))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(c->mem_addr) || !PAGE_ALIGNED(c->mem_size) ||
@@ -116,6 +117,7 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	 * to 64-bit C code: protected mode, paging, PAE, long mode.
 	 */
 	vm->mode = c->mode;
+	vm->prefetch = !(c->flags & LIGEIRO_CREATE_NO_PREFETCH);
 	vm->cpu.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_PG;
 	vm->cpu.cr4 = X86_CR4_PAE;
 	vm->cpu.efer = EFER_LME | EFER_LMA;

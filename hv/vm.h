@@ -116,6 +116,7 @@ struct virt_pc {
  * @npages: how many.
  * @roots: the cache of shadow roots (lguest's pgdirs), @nroots of them
  *	(CREATE_VM's roots); @cur is the one in use.
+ * @prefetch: a shadow fault fills the neighbours too (shadow.c).
  * @cur: the current address space.
  * @loads: a clock for @roots' @used.
  * @shadow_tables: how many tables the lower halves of @roots hold now;
@@ -155,6 +156,7 @@ struct ligeiro_vm {
 	unsigned long npages;
 	struct shadow_root *roots;
 	unsigned int nroots;
+	bool prefetch;
 	struct shadow_root *cur;
 	u64 loads;
 	unsigned long shadow_tables, shadow_tables_max;
@@ -219,11 +221,12 @@ void pt_free(u64 *root);
  * @write, @user, @nx: the rights of the whole path.
  * @present: false if some level was not present (a genuine fault).
  * @mmio: @gpa is in the device window: registers, not memory.
+ * @huge: the leaf maps a 2 MiB or 1 GiB page.
  */
 struct guest_walk {
 	u64 gpa;
 	u64 *leaf;
-	bool write, user, nx, present, mmio;
+	bool write, user, nx, present, mmio, huge;
 };
 
 int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
@@ -239,8 +242,6 @@ void shadow_invalidate(struct ligeiro_vm *vm, u64 va);
 void shadow_drain(struct ligeiro_vm *vm);
 
 /* guestmem.c */
-int guest_write(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
-		u64 value);
 int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 	       void *buf, unsigned int len, unsigned int how);
 int guest_peek(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,

@@ -59,6 +59,7 @@ struct options {
 	uint32_t mode;		/* LIGEIRO_MODE_* */
 	uint32_t roots;		/* --roots: 0 for the module's default */
 	uint32_t boot_flags;	/* LIGEIRO_BOOT_*: --no-fused-switch */
+	uint32_t create_flags;	/* LIGEIRO_CREATE_*: --no-prefetch */
 	uint64_t mem_size;
 	const char *guest;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
@@ -110,6 +111,7 @@ static void print_help(void)
 	       "  --roots=N       keep the shadow tables of N address spaces,\n"
 	       "                  1 to %d (default %d)\n"
 	       "  --no-fused-switch  a pv context switch in two hypercalls, not one\n"
+	       "  --no-prefetch   shadow only the page that faulted, not its neighbours\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -252,6 +254,8 @@ static int parse_option(const char *arg, struct options *o)
 		return parse_roots(v, &o->roots);
 	} else if (!strcmp(arg, "--no-fused-switch")) {
 		o->boot_flags |= LIGEIRO_BOOT_NO_FUSED_SWITCH;
+	} else if (!strcmp(arg, "--no-prefetch")) {
+		o->create_flags |= LIGEIRO_CREATE_NO_PREFETCH;
 	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||
 		   !strcmp(arg, "--disk") || !strcmp(arg, "--roots")) {
 		return usage_error("%s needs a value, as in %s=...", arg, arg);
@@ -422,6 +426,7 @@ static int load_guest(const struct options *o, struct ligeiro_create *c)
 	c->boot_gpa = gpa;
 	c->mode = o->mode;
 	c->roots = o->roots;
+	c->flags = o->create_flags;
 	ret = 0;
 out:
 	free(image);

@@ -37,7 +37,7 @@ whole pv-mode runs of sysloop, ctxloop and batch (NAME as --stats prints
 it: entries, exit.hypercall, hcall.new_cr3, shadow_faults, ...).
 "ablation": {FLAG: {OP: {"icount": n, "tcg": n}}} holds pv's figures with
 one optimisation turned off by a launcher flag (--no-fused-switch,
---roots=4), beside the default's in "ops".
+--roots=4, --no-prefetch), beside the default's in "ops".
 
 Besides the JSON it writes build/bench/bench.md (the comparison as
 Markdown, Xen's published ratios in its last column, and the ablation
@@ -167,8 +167,9 @@ def collect(read):
                 ["native", test_native.device_iso("diskread")], disk_env)))
         transcript = read("bench-host-" + mode, host, env)
         for flag, name, value in ABLATE.findall(transcript):
-            ablation.setdefault(flag, {}).setdefault(OPS[name], {})[
-                mode] = int(value)
+            if name in OPS:
+                ablation.setdefault(flag, {}).setdefault(OPS[name], {})[
+                    mode] = int(value)
         hosted = figures(transcript)
         costs[mode] = exits(transcript)
         counters[mode] = stats(transcript)

@@ -80,7 +80,12 @@ void vm_init(u64 ram_end)
 		pte = walk(kernel_pml4, pa, true);
 		if (!pte)
 			break;
-		*pte = pa | PTE_P | PTE_W;
+		/*
+		 * Accessed and dirty from the start, as Linux's PAGE_KERNEL:
+		 * nothing reads them here, and whoever walks the tables (the
+		 * MMU, or ligeiro's shadow) need not set them on first use.
+		 */
+		*pte = pa | PTE_P | PTE_W | PTE_A | PTE_D;
 	}
 	if (!pte) {
 		printf("ligeiro guest: FATAL: no memory for page tables\n");

@@ -4,9 +4,9 @@
  * context switch (a yield between two processes, which is a system call
  * too).  Natively these are the machine's costs; under ligeiro each one
  * shows what the hypervisor adds (book/05, book/06): nothing for a system
- * call through the direct gate, three exits for a page fault (the
- * reflected fault, the kernel's first write to the fresh page, the
- * process's retry), one hypercall for a switch.  Then ctxring's rings of
+ * call through the direct gate, two exits for a page fault (the
+ * reflected fault and the process's retry; the kernel's first write to
+ * the fresh page was prefetched), one hypercall for a switch.  Then ctxring's rings of
  * 2 to 16 processes: whether a switch costs more as they grow.
  *
  * Started with a count it is the partner that yields back that often.

@@ -64,7 +64,8 @@
  * @boot_gpa: passed to the guest in %rdi; where the launcher put its
  *	struct ligeiro_boot.
  * @mode: LIGEIRO_MODE_PV or LIGEIRO_MODE_TRAP.
- * @flags: must be 0.
+ * @flags: 0, or LIGEIRO_CREATE_NO_PREFETCH (`--no-prefetch`): shadow
+ *	only the page that faulted, not its neighbours (book/07).
  * @roots: how many address spaces keep their shadow tables: 0 for
  *	LIGEIRO_ROOTS_DEFAULT, else 1..LIGEIRO_ROOTS_MAX (`--roots=N`).
  * @pad: must be 0.
@@ -83,6 +84,7 @@ struct ligeiro_create {
 	__u32 pad;
 };
 #endif
+#define LIGEIRO_CREATE_NO_PREFETCH	1
 #define LIGEIRO_ROOTS_DEFAULT	32
 #define LIGEIRO_ROOTS_MAX	256
 #define LIGEIRO_CREATE_VM	_IOW(LIGEIRO_IOCTL_TYPE, 0x01, struct ligeiro_create)

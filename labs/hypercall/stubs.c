@@ -4,6 +4,7 @@
  */
 /* hv/hypercall.c hypercall() */
 	(void)hcall_init;	/* the helpers above are yours to use */
+	(void)set_stack;
 	return vm_kill(vm, exit, "LAB hypercall: hypercall() is not written yet");
 /* guest/pvops/ligeiro.c ligeiro_irq_disable() */
 	printf("LAB hypercall: ligeiro_irq_disable() is not written yet\n");

@@ -17,6 +17,8 @@ ligeiro --no-fused-switch $G -- bench |
 	sed -n 's/^BENCH \(ctx[a-z0-9_]*\) \([0-9]*\).*/ABLATE --no-fused-switch \1 \2/p'
 ligeiro --roots=4 $G -- bench |
 	sed -n 's/^BENCH \(ctx[a-z0-9_]*\) \([0-9]*\).*/ABLATE --roots=4 \1 \2/p'
+ligeiro --no-prefetch $G -- bench |
+	sed -n 's/^BENCH \([a-z0-9_]*\) \([0-9]*\).*/ABLATE --no-prefetch \1 \2/p'
 # Sequential 4 KiB reads from an 8 MiB disk, through the launcher's device.
 dd if=/dev/zero of=/tmp/big.img bs=1024 count=8192 2>/dev/null
 ligeiro --disk=/tmp/big.img $G -- diskread | grep '^BENCH'
