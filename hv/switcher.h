@@ -45,11 +45,12 @@
 /*
  * The vectors for which the CPU pushes an error code (#DF, #TS, #NP, #SS,
  * #GP, #PF, #AC, #CP, #VC, #SX), for the stubs and for the frames we build
- * for the guest.  The shift is done in 64 bits, so any vector works.
+ * for the guest.  The assembler evaluates both sides of the &&, so the
+ * shift count is masked: for vectors past 63 it would warn, 192 times.
  */
 #define SWITCHER_ERROR_CODE_VECTORS	0x60227d00
 #define SWITCHER_HAS_ERROR_CODE(v) \
-	((v) < 32 && (SWITCHER_ERROR_CODE_VECTORS >> (v)) & 1)
+	((v) < 32 && (SWITCHER_ERROR_CODE_VECTORS >> ((v) & 31)) & 1)
 
 /* Every IDT vector has a 16-byte stub; the IDT points at stub N. */
 #define SWITCHER_STUB_SIZE	16
