@@ -6,6 +6,9 @@
 #                   into its shell, then boot the QEMU host, run the demo
 #                   and open a host shell
 #   make check      install what is missing, build, run every test
+#   make check-debug  the host-side tests again, on a debugging build of
+#                   the same host kernel (KASAN, KFENCE, kmemleak, lockdep;
+#                   scripts/debugkernel.sh, built once into build/debug)
 #   make bench      the guest's costs natively and under ligeiro, side by side
 #   make debug      boot the host with QEMU's exception log and gdb stub
 #   make iso        the guest's GRUB rescue ISO (native boot)
@@ -48,8 +51,8 @@ all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)
 
 # `run` and `check` install dependencies first, then start a fresh make: its
 # KVER is computed only now that apt surely knows the kernel packages.
-run check grade:
-	scripts/deps.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
+run check check-debug grade:
+	$(if $(filter check-debug,$@),LIGEIRO_DEPS_KERNEL=1) scripts/deps.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
 	$(MAKE) do-$@
 
 do-run: all
@@ -62,6 +65,19 @@ do-run: all
 
 do-check: all docs sparse
 	cd tests && $(PYTEST) -ra
+
+# Every test file that uses conftest.py's host boots, with the host's
+# kernel, module and initramfs from build/debug, and its timeouts (TCG and
+# KASAN) scaled.  Not part of `check`: the kernel takes 25 to 45 minutes
+# to build, once, and the run an hour (book/16-testing.md).
+DEBUGDIR := $(BUILD)/debug
+HOSTTESTS := $(notdir $(shell grep -l 'host_qemu64\|host_max\|"host_"' tests/test_*.py))
+do-check-debug: $(LAUNCHER) $(GUEST) $(ISO) $(HOSTTOOLS) $(KERNEL)/vmlinuz
+	scripts/debugkernel.sh $(KVER) $(LAUNCHER) $(BUILD)/guest $(HOSTTOOLS)
+	cd tests && LIGEIRO_HOST_KERNEL=$(DEBUGDIR)/vmlinuz \
+		LIGEIRO_HOST_INITRD=$(DEBUGDIR)/initramfs.cpio.gz \
+		LIGEIRO_TIMEOUT_SCALE=$${LIGEIRO_TIMEOUT_SCALE:-6} \
+		$(PYTEST) -ra $(HOSTTESTS)
 
 # sparse over every file of the module; any warning fails.
 sparse: $(MODULE)
@@ -154,4 +170,4 @@ clean:
 	-$(MAKE) -C hv KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all run check grade do-run do-check do-grade lab lab-audit bench debug iso docs book-pdf tour size sparse clean FORCE
+.PHONY: all run check check-debug grade do-run do-check do-check-debug do-grade lab lab-audit bench debug iso docs book-pdf tour size sparse clean FORCE

@@ -76,3 +76,10 @@ install_missing gcc make libc6-dev qemu-system-x86 grub-pc-bin grub-common \
 	python3-matplotlib \
 	doxygen graphviz sparse kmod ca-certificates chromium poppler-utils \
 	$headers
+
+# `make check-debug` builds a kernel (scripts/debugkernel.sh): Kconfig's
+# flex and bison, objtool's libelf, the signing key's openssl, bc for the
+# timeconst header, xz for the source package and the image.
+if [ "${LIGEIRO_DEPS_KERNEL:-0}" = 1 ]; then
+	install_missing flex bison bc libelf-dev libssl-dev xz-utils
+fi

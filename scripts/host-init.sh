@@ -26,6 +26,26 @@ else
 	echo "ligeiro-host: ligeiro.ko failed to load"
 fi
 
+# The debugging kernel of `make check-debug` (scripts/debugkernel.sh) has
+# kmemleak: a scan after each script and one more at the end, and what
+# they found (an object is reported when it stays unreferenced and
+# unchanged across two scans, so a script's leak shows after the next
+# script, or at the end); tests/harness.py fails the boot on an
+# "unreferenced object".  Kernels without kmemleak skip this, and leave
+# debugfs unmounted.
+kmemleak=/sys/kernel/debug/kmemleak
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+[ -e $kmemleak ] || umount /sys/kernel/debug 2>/dev/null
+leaks() {
+	[ -e $kmemleak ] || return 0
+	sleep 5		# kmemleak skips objects younger than five seconds
+	t0=$(cut -d. -f1 /proc/uptime)
+	echo scan >$kmemleak || echo "ligeiro-host: kmemleak could not scan"
+	cat $kmemleak
+	echo clear >$kmemleak
+	echo "ligeiro-host: kmemleak scanned after $1 ($(($(cut -d. -f1 /proc/uptime) - t0)) s)"
+}
+
 status=0
 for script in $(echo "$lgrun" | tr , ' '); do
 	echo "ligeiro-host: running $script"
@@ -33,7 +53,9 @@ for script in $(echo "$lgrun" | tr , ' '); do
 	st=$?
 	echo "ligeiro-host: $script exited with $st"
 	[ "$st" = 0 ] || status=$st
+	leaks "$script"
 done
+leaks "the last script, again"
 
 echo "ligeiro-host: module messages:"
 dmesg | grep -i ligeiro

@@ -14,6 +14,13 @@
 #                          kernel untouched.  Where the system apt has no
 #                          linux-headers-KVER (Ubuntu), the headers are
 #                          unpacked into DIR/root too.
+#   kernel.sh source KVER DIR
+#                          unpack Debian's source of that kernel into
+#                          DIR/linux-source-6.1: the linux-source-6.1 package
+#                          of the very version linux-image-KVER has (same
+#                          upstream release and Debian patches), downloaded
+#                          and unpacked the same way.  scripts/debugkernel.sh
+#                          builds a debugging host kernel from it.
 #
 # On Debian 12 the system's apt is used.  Elsewhere a private apt
 # configuration under build/apt points at Debian's bookworm archive, signed
@@ -111,8 +118,36 @@ fetch() {
 	mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
 }
 
+# linux-source-6.1 carries every 6.1 release apt knows; the one we want has
+# linux-image-KVER's version (6.1.0-57-amd64 is 6.1.192-3).
+source_() {
+	kv=$1 dir=$2
+	[ -f "$dir/linux-source-6.1/Makefile" ] && return 0
+	ver=$(apt_cache show "linux-image-$kv" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n 1)
+	[ -n "$ver" ] || {
+		echo "kernel.sh: apt knows no linux-image-$kv" >&2
+		exit 1
+	}
+	mkdir -p "$dir"
+	tmp=$(mktemp -d "$dir/src.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && apt_download "linux-source-6.1=$ver" 2>&1 |
+		grep -v '^W: Download is performed unsandboxed' >&2 || true)
+	ls "$tmp"/linux-source-6.1_*.deb >/dev/null 2>&1 || {
+		echo "kernel.sh: could not download linux-source-6.1=$ver" >&2
+		exit 1
+	}
+	dpkg-deb -x "$tmp"/linux-source-6.1_*.deb "$tmp/root"
+	tar -C "$tmp" -xaf "$tmp/root/usr/src/linux-source-6.1.tar.xz"
+	rm -rf "$dir/linux-source-6.1"
+	mv "$tmp/linux-source-6.1" "$dir/linux-source-6.1"
+	echo "$ver" >"$dir/linux-source-6.1/.debian-version"
+}
+
 case "${1:-}" in
 kver)	kver ;;
 fetch)	fetch "${2:?KVER}" "${3:?DIR}" ;;
-*)	echo "usage: kernel.sh kver | fetch KVER DIR" >&2; exit 2 ;;
+source)	source_ "${2:?KVER}" "${3:?DIR}" ;;
+*)	echo "usage: kernel.sh kver | fetch KVER DIR | source KVER DIR" >&2; exit 2 ;;
 esac

@@ -34,13 +34,26 @@ LOGS = BUILD / "test-logs"
 ISO = BUILD / "guest" / "ligeiro-guest.iso"
 VMLINUZ = BUILD / "host" / "vmlinuz"
 INITRD = BUILD / "host" / "initramfs.cpio.gz"
+# `make check-debug` boots a debugging host kernel instead (KASAN, lockdep,
+# KFENCE, kmemleak: scripts/debugkernel.sh), which under TCG runs several
+# times slower: every timeout is multiplied by LIGEIRO_TIMEOUT_SCALE.
+VMLINUZ = pathlib.Path(os.environ.get("LIGEIRO_HOST_KERNEL", VMLINUZ))
+INITRD = pathlib.Path(os.environ.get("LIGEIRO_HOST_INITRD", INITRD))
+TIMEOUT_SCALE = float(os.environ.get("LIGEIRO_TIMEOUT_SCALE", "1"))
 
 # What a sick host kernel prints.  Any of these fails every check of a boot.
 # A #GP oops reads "general protection fault[, ...]: 0000 [#1] ..."; the
 # module's own reasons for killing a guest may name the fault in words.
+# The debugging kernel's detectors say "BUG: KASAN: ...", "BUG: KFENCE:
+# ...", "WARNING: possible circular locking dependency ...", "WARNING:
+# suspicious RCU usage", "BUG: sleeping function called from invalid
+# context"; kmemleak's list (host-init.sh prints it) "unreferenced object
+# 0x...", and lockdep and the stall detectors a few INFO: lines.
 KERNEL_TROUBLE = re.compile(
     r"\bOops\b|\bBUG:|\bWARNING:|Kernel panic|"
-    r"general protection fault[^\n]*: [0-9a-f]{4} \[#\d+\]")
+    r"general protection fault[^\n]*: [0-9a-f]{4} \[#\d+\]|"
+    r"unreferenced object 0x|INFO: trying to register non-static key|"
+    r"INFO: task \S+ blocked for more than|detected stalls? on CPU")
 RESULT_LINE = re.compile(
     r"^%s (\S+) (PASS|FAIL)\b ?(.*?)\s*$" % abi.RESULT_TAG, re.M)
 
@@ -147,7 +160,7 @@ def boot(name, args, timeout, env=None):
                             stderr=subprocess.STDOUT, env=full_env,
                             start_new_session=True)
     try:
-        out, _ = proc.communicate(timeout=timeout)
+        out, _ = proc.communicate(timeout=timeout * TIMEOUT_SCALE)
         timed_out = False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)

@@ -54,6 +54,15 @@ def test_another_checks_failure_fails_only_that_check():
      "RESULT a.b PASS\n", OK, False, "general protection"),
     ("general protection fault: 0000 [#1] SMP\nRESULT a.b PASS\n", OK,
      False, "general protection"),
+    # the debugging kernel's detectors (make check-debug)
+    ("BUG: KASAN: slab-use-after-free in f+0x1/0x2 [ligeiro]\n"
+     "RESULT a.b PASS\n", OK, False, "KASAN"),
+    ("RESULT a.b PASS\nunreferenced object 0xffff888001234000 (size 64):\n",
+     OK, False, "unreferenced"),
+    ("RESULT a.b PASS\nINFO: trying to register non-static key.\n", OK,
+     False, "non-static key"),
+    ("RESULT a.b PASS\nrcu: INFO: rcu_preempt self-detected stall on CPU\n",
+     OK, False, "stall"),
     ("RESULT a.b FAIL broken\n", OK, False, "failed: broken"),
     ("RESULT a.b PASS\nRESULT a.b FAIL later\n", OK, False, "failed: later"),
     ("RESULT x.y PASS\n", OK, False, "never reported"),
