@@ -68,7 +68,7 @@ do-check: all docs sparse
 
 # Every test file that uses conftest.py's host boots, with the host's
 # kernel, module and initramfs from build/debug, and its timeouts (TCG and
-# KASAN) scaled.  Not part of `check`: the kernel takes 25 to 45 minutes
+# KASAN) scaled.  Not part of `check`: the kernel takes 11 to 45 minutes
 # to build, once, and the run an hour (book/16-testing.md).
 DEBUGDIR := $(BUILD)/debug
 HOSTTESTS := $(notdir $(shell grep -l 'host_qemu64\|host_max\|"host_"' tests/test_*.py))

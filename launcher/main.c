@@ -58,7 +58,7 @@ struct options {
 	bool help, version, stats;
 	uint32_t mode;		/* LIGEIRO_MODE_* */
 	uint32_t roots;		/* --roots: 0 for the module's default */
-	uint32_t boot_flags;	/* LIGEIRO_BOOT_*: --no-fused-switch */
+	uint32_t boot_flags;	/* LIGEIRO_BOOT_*: --no-fused-switch, ... */
 	uint32_t create_flags;	/* LIGEIRO_CREATE_*: --no-prefetch */
 	uint64_t mem_size;
 	const char *guest;
@@ -112,6 +112,7 @@ static void print_help(void)
 	       "                  1 to %d (default %d)\n"
 	       "  --no-fused-switch  a pv context switch in two hypercalls, not one\n"
 	       "  --no-prefetch   shadow only the page that faulted, not its neighbours\n"
+	       "  --no-kick-poll  the disk driver sleeps for each completion, not looks first\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -254,6 +255,8 @@ static int parse_option(const char *arg, struct options *o)
 		return parse_roots(v, &o->roots);
 	} else if (!strcmp(arg, "--no-fused-switch")) {
 		o->boot_flags |= LIGEIRO_BOOT_NO_FUSED_SWITCH;
+	} else if (!strcmp(arg, "--no-kick-poll")) {
+		o->boot_flags |= LIGEIRO_BOOT_NO_KICK_POLL;
 	} else if (!strcmp(arg, "--no-prefetch")) {
 		o->create_flags |= LIGEIRO_CREATE_NO_PREFETCH;
 	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||

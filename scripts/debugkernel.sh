@@ -38,8 +38,8 @@
 # MODULE_SIG; the build makes a throwaway key, and the unsigned ligeiro.ko
 # loads as it does into Debian's image); MODVERSIONS is off, which a
 # kernel built for one module does not need; LOCALVERSION says what it
-# is.  Debian's built-in part builds in about 24 minutes
-# on two idle cores (44 at nice 19 beside the tests).
+# is.  Debian's built-in part builds in 11 to 44 minutes on two cores,
+# at nice 19 beside the tests, depending on the machine.
 #
 # Usage: debugkernel.sh KVER LAUNCHER GUEST_DIR [TOOL...]
 # (make check-debug passes the pinned KVER and what it built for the host;

@@ -22,22 +22,23 @@ copy.  The schema (SCHEMA below says its version):
      "counters": {PROG: {NAME: number, ...}, ...}}
 
 OP is syscall, pagefault, ctxswitch, ctxswitch_pP (a ring of P = 2, 4,
-8, 16 processes), hypercall (n = 100,000 NOPs), hypercall_n1000 or
-diskread; MODE is native, pv or trap; MEASURE is
+8, 16 processes), spawn (spawn, exit, wait), unmap512 (512 PTEs at
+once), cpuloop (one step of a pure computation), hypercall (n = 100,000
+NOPs), hypercall_n1000 or diskread; MODE is native, pv or trap; MEASURE is
 icount (per operation under -icount shift=0: instructions, except for
 diskread, whose unit is KiB/s of the emulated clock), tcg (the same under
 plain TCG: TSC cycles, or KiB/s), icount_ratio and tcg_ratio (pv or trap
 over native, for diskread too), and for syscall, ctxswitch and pagefault
 exits, hypercalls and emulated (per operation, from the launcher's
 --stats: entries into the guest, hypercall exits, emulated instructions;
-0 natively); diskread and diskread_noidx (no EVENT_IDX, counters only)
-have those in pv and trap, with notifies and interrupts per read.  A figure a run did not produce is absent, never null.
+0 natively); diskread, diskread_noidx (no EVENT_IDX) and diskread_nopoll
+(--no-kick-poll), the last two counters only, have those in pv and trap, with notifies and interrupts per read.  A figure a run did not produce is absent, never null.
 "counters": {PROG: {NAME: n}} holds the launcher's --stats counters of
 whole pv-mode runs of sysloop, ctxloop and batch (NAME as --stats prints
 it: entries, exit.hypercall, hcall.new_cr3, shadow_faults, ...).
 "ablation": {FLAG: {OP: {"icount": n, "tcg": n}}} holds pv's figures with
 one optimisation turned off by a launcher flag (--no-fused-switch,
---roots=4, --no-prefetch), beside the default's in "ops".
+--roots=4, --no-prefetch, --no-kick-poll), beside the default's in "ops".
 
 Besides the JSON it writes build/bench/bench.md (the comparison as
 Markdown, Xen's published ratios in its last column, and the ablation
@@ -66,6 +67,7 @@ SCHEMA = 1
 JSON = harness.ROOT / "book" / "bench.json"
 BENCH = re.compile(r"^BENCH (\S+) (\d+)", re.M)
 ABLATE = re.compile(r"^ABLATE (\S+) (\S+) (\d+)", re.M)
+CREATE = re.compile(r"^CREATE (\d+) (\d+)", re.M)
 BOOTS = 6			# collect()'s boots, for the progress line
 ICOUNT = {"QEMU_ARGS": "-icount shift=0", "SMP": "1"}
 # The guest's BENCH names, and the operations they measure.
@@ -73,6 +75,8 @@ RING = (2, 4, 8, 16)		# ctxring's sizes (guest/user/bench.c)
 OPS = {"syscall_cycles": "syscall", "pagefault_cycles": "pagefault",
        "ctxswitch_cycles": "ctxswitch",
        **{"ctxring_p%d_cycles" % p: "ctxswitch_p%d" % p for p in RING},
+       "spawn_cycles": "spawn", "unmap512_cycles": "unmap512",
+       "cpuloop_cycles": "cpuloop",
        "hypercall_cycles_n100000": "hypercall",
        "hypercall_cycles_n1000": "hypercall_n1000",
        "disk_read_kib_per_s": "diskread"}
@@ -81,6 +85,12 @@ WHAT = {
     "pagefault": ("a demand-zero page fault", "instructions or TSC cycles"),
     "ctxswitch": ("a context switch (yield ping-pong)",
                   "instructions or TSC cycles"),
+    "spawn": ("a process spawned, exited and waited for",
+              "instructions or TSC cycles"),
+    "unmap512": ("512 page-table entries unmapped at once",
+                 "instructions or TSC cycles"),
+    "cpuloop": ("one step of a loop that only computes",
+                "instructions or TSC cycles"),
     "hypercall": ("a null hypercall round trip, N = 100,000",
                   "instructions or TSC cycles"),
     "hypercall_n1000": ("a null hypercall round trip, N = 1,000",
@@ -89,6 +99,8 @@ WHAT = {
                  "KiB/s of the guest's clock"),
     "diskread_noidx": ("a 4 KiB read without VIRTIO_RING_F_EVENT_IDX",
                        "counts per read"),
+    "diskread_nopoll": ("a 4 KiB read with --no-kick-poll",
+                        "counts per read"),
     **{"ctxswitch_p%d" % p: ("a context switch among %d processes in turn"
                              % p, "instructions or TSC cycles")
        for p in RING},
@@ -101,7 +113,8 @@ XEN = {"syscall": (0.45, 0.46), "pagefault": (1.42, 2.73),
 # bench.sh's COST lines: the loop, its operation, operations per count.
 LOOPS = {"sysloop": ("syscall", 1), "ctxloop": ("ctxswitch", 2),
          "pfloop": ("pagefault", 1), "diskread": ("diskread", 1),
-         "diskread_noidx": ("diskread_noidx", 1)}
+         "diskread_noidx": ("diskread_noidx", 1),
+         "diskread_nopoll": ("diskread_nopoll", 1)}
 COUNTERS = {"entries": "exits", "hypercall": "hypercalls",
             "emulation": "emulated", "notifies": "notifies",
             "interrupts": "interrupts"}
@@ -151,7 +164,7 @@ def collect(read):
     iso = harness.BUILD / "guest" / "ligeiro-guest-bench.iso"
     host = ["host", harness.VMLINUZ, harness.INITRD, "quiet",
             "lgrun=/tests/bench.sh"]
-    runs, costs, counters, ablation = {}, {}, {}, {}
+    runs, costs, counters, ablation, creation = {}, {}, {}, {}, {}
     for mode, env in (("tcg", {}), ("icount", ICOUNT)):
         runs["native", mode] = figures(read("bench-native-" + mode,
                                             ["native", iso], env))
@@ -170,6 +183,8 @@ def collect(read):
             if name in OPS:
                 ablation.setdefault(flag, {}).setdefault(OPS[name], {})[
                     mode] = int(value)
+        for mib, ns in CREATE.findall(transcript):
+            creation.setdefault(mib, {})[mode] = int(ns)
         hosted = figures(transcript)
         costs[mode] = exits(transcript)
         counters[mode] = stats(transcript)
@@ -178,7 +193,8 @@ def collect(read):
         runs["trap", mode] = {k[len("trap."):]: v for k, v in hosted.items()
                               if k.startswith("trap.")}
     return (runs, costs.get("icount") or costs.get("tcg") or {},
-            counters.get("icount") or counters.get("tcg") or {}, ablation)
+            counters.get("icount") or counters.get("tcg") or {}, ablation,
+            creation)
 
 
 def stats(transcript):
@@ -194,9 +210,10 @@ def stats(transcript):
 measure.boots, measure.start = 0, time.time()
 
 
-def document(runs, costs, counters, ablation, duration):
+def document(runs, costs, counters, ablation, creation, duration):
     ops = {}
-    for bench, op in list(OPS.items()) + [(None, "diskread_noidx")]:
+    for bench, op in list(OPS.items()) + [(None, "diskread_noidx"),
+                                          (None, "diskread_nopoll")]:
         entry = {"what": WHAT[op][0], "unit": WHAT[op][1]}
         for mode in ("native", "pv", "trap"):
             values = {m: runs[mode, m][bench] for m in ("icount", "tcg")
@@ -229,7 +246,8 @@ def document(runs, costs, counters, ablation, duration):
                     "cpu": os.environ.get("CPU", "qemu64"),
                     "host_cpu": host_cpu(),
                     "command": "make bench", "duration_s": round(duration)},
-            "ops": ops, "counters": counters, "ablation": ablation}
+            "ops": ops, "counters": counters, "ablation": ablation,
+            "creation": creation}
 
 
 def host_cpu():
@@ -265,7 +283,8 @@ def markdown(doc):
              "| pv exits | trap exits | Xen/native (SOSP'03) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for op in ["syscall", "hypercall", "pagefault", "ctxswitch"] + [
-            "ctxswitch_p%d" % p for p in RING] + ["diskread"]:
+            "ctxswitch_p%d" % p for p in RING] + [
+            "spawn", "unmap512", "cpuloop", "diskread"]:
         e = ops.get(op, {})
         get = lambda mode, key: e.get(mode, {}).get(key)
         fmt = lambda v, f="{:,}": f.format(v) if v is not None else "-"
@@ -286,9 +305,17 @@ def markdown(doc):
             base = ops.get(op, {}).get("pv", {}).get("icount")
             off = v.get("icount")
             if base and off:
+                # a cost: diskread's figures are throughputs
+                cost = base / off if op == "diskread" else off / base
                 lines.append("| `%s` | %s | %s | %s | %.2fx |" % (
                     flag, ops[op]["what"], "{:,}".format(base),
-                    "{:,}".format(off), off / base))
+                    "{:,}".format(off), cost))
+    lines += ["", "| guest memory | LIGEIRO_CREATE_VM, instructions "
+              "(-icount) | ns of the host's clock, TCG |", "|---:|---:|---:|"]
+    for mib, v in sorted(doc["creation"].items(), key=lambda kv: int(kv[0])):
+        lines.append("| %s MiB | %s | %s |" % (
+            mib, "{:,}".format(v["icount"]) if "icount" in v else "-",
+            "{:,}".format(v["tcg"]) if "tcg" in v else "-"))
     return "\n".join(lines) + "\n"
 
 
@@ -304,7 +331,8 @@ def charts(doc, out):
         return []
     ops = doc["ops"]
     # costs only: diskread's ratio is of throughputs, where more is better
-    names = [op for op in ("syscall", "pagefault", "ctxswitch")
+    names = [op for op in ("syscall", "pagefault", "ctxswitch", "spawn",
+                           "unmap512", "cpuloop")
              if ops.get(op, {}).get("pv", {}).get("icount_ratio")]
     fig, ax = plt.subplots(figsize=(7, 3.5))
     width = 0.38
@@ -341,21 +369,38 @@ def charts(doc, out):
     fig.tight_layout()
     paths.append(out / "bench-procs.png")
     fig.savefig(paths[-1], dpi=120)
+    sizes = sorted((int(mib), v.get("icount"))
+                   for mib, v in doc["creation"].items())
+    if sizes and all(ns for _, ns in sizes):
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        ax.plot([m for m, _ in sizes], [ns for _, ns in sizes], marker="o",
+                label="pv")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks([m for m, _ in sizes], [str(m) for m, _ in sizes])
+        ax.set_yscale("log")
+        ax.set_xlabel("guest memory, MiB (--mem)")
+        ax.set_ylabel("instructions")
+        ax.set_title("Creating a guest (LIGEIRO_CREATE_VM) by its memory")
+        ax.legend()
+        fig.tight_layout()
+        paths.append(out / "bench-memory.png")
+        fig.savefig(paths[-1], dpi=120)
     return paths
 
 
 def main(argv):
     start = time.time()
     if argv[1:] == ["--from-logs"]:
-        runs, costs, counters, ablation = collect(lambda name, args, env: (
+        runs, costs, counters, ablation, creation = collect(
+            lambda name, args, env: (
             harness.LOGS / (name + ".log")).read_text())
         old = json.loads(JSON.read_text()) if JSON.exists() else {}
         duration = old.get("run", {}).get("duration_s", 0)
     else:
-        runs, costs, counters, ablation = collect(measure)
+        runs, costs, counters, ablation, creation = collect(measure)
         duration = time.time() - start
     table(runs)
-    doc = document(runs, costs, counters, ablation, duration)
+    doc = document(runs, costs, counters, ablation, creation, duration)
     JSON.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     print("\nwrote", JSON)
     out = harness.BUILD / "bench"

@@ -57,6 +57,7 @@
 extern char __bss_end[];	/* the end of our image, from guest.ld */
 
 enum guest_mode guest_mode;	/* set first thing by each entry point */
+u32 guest_boot_flags;
 
 /* The next word at *p, terminated in place; NULL when there is none. */
 static char *next_word(char **p)
@@ -271,6 +272,7 @@ void ligeiro_main(const struct ligeiro_boot *boot)
 	s64 init_err;
 	char *p, *word;
 
+	guest_boot_flags = boot->flags;
 	if (boot->mode == LIGEIRO_MODE_TRAP)
 		trap_main(boot);
 	guest_mode = GUEST_PV;

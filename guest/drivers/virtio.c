@@ -335,6 +335,41 @@ void *vq_get(struct virtqueue *vq, u32 *len)
 }
 
 /**
+ * vq_irq_off() - ask the device not to interrupt for what it uses next.
+ * @vq: a queue with interrupts (not a polled one).
+ *
+ * A hint, not a promise: a device may still interrupt, and the handler
+ * then finds nothing new.  With EVENT_IDX, used_event one behind the
+ * next entry we will read is only crossed again after 65535 more.
+ */
+void vq_irq_off(struct virtqueue *vq)
+{
+	if (vq->event_idx)
+		*used_event(vq) = vq->last_used - 1;
+	else
+		vq->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+}
+
+/**
+ * vq_irq_on() - interrupts again for what the device uses next.
+ * @vq: the queue vq_irq_off() quietened.
+ *
+ * The device may have used an entry while it was told not to say so:
+ * look once more, after the fence (the same store-then-load pair as in
+ * vq_kick()).  Return: true if there is something to vq_get() already,
+ * for which no interrupt will come.
+ */
+bool vq_irq_on(struct virtqueue *vq)
+{
+	if (vq->event_idx)
+		*used_event(vq) = vq->last_used;
+	else
+		vq->avail->flags = 0;
+	virt_mb();
+	return vq->used->idx != vq->last_used;
+}
+
+/**
  * virtio_ack() - an interrupt handler's first step: acknowledge the
  * device's interrupt, and notice a device that gave up on us.
  *

@@ -153,6 +153,8 @@ int vq_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned int out,
 	   unsigned int in, void *token);
 void vq_kick(struct virtqueue *vq);
 void *vq_get(struct virtqueue *vq, u32 *len);
+void vq_irq_off(struct virtqueue *vq);
+bool vq_irq_on(struct virtqueue *vq);
 bool virtio_wait(struct virtio_dev *dev, volatile bool *done);
 void virtio_ack(struct virtio_dev *dev);
 

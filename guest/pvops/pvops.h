@@ -133,6 +133,8 @@ enum guest_mode {
 	GUEST_TRAP,	/* ring 1, native.c: ligeiro emulates it */
 };
 extern enum guest_mode guest_mode;
+/* What the launcher turned off (LIGEIRO_BOOT_*, for make bench); 0 natively. */
+extern u32 guest_boot_flags;
 
 /* Each backend's own setup, in native.c and ligeiro.c. */
 void native_init(void);

@@ -242,6 +242,8 @@ struct ligeiro_shared {
 #define LIGEIRO_CMDLINE_MAX	256
 /* --no-fused-switch: SET_STACK and NEW_CR3 as two hypercalls (make bench) */
 #define LIGEIRO_BOOT_NO_FUSED_SWITCH	1
+/* --no-kick-poll: the disk driver sleeps for every completion (make bench) */
+#define LIGEIRO_BOOT_NO_KICK_POLL	2
 
 #ifndef __ASSEMBLER__
 struct ligeiro_boot {

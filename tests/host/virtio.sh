@@ -52,14 +52,16 @@ for mode in pv trap; do
 		sh -c "test $st = 0 && test $(stat virtio.blk.faults /tmp/bad.out) -ge 1 &&
 		       grep -q 'virtio-blk: .*needs a reset' /tmp/bad.out"
 
-	# 5. What a 4 KiB read costs, with and without EVENT_IDX: two sizes,
+	# 5. What a 4 KiB read costs, with and without EVENT_IDX, and with
+	#    the driver sleeping for every answer (nopoll): two sizes,
 	#    the harness divides the difference.  Far apart, on an 8 MiB
 	#    disk: trap mode's boot varies by a few hundred exits (the PIT
 	#    calibration is a loop of port reads as long as 50 ms allow).
 	dd if=/dev/zero of=/tmp/big.img bs=1024 count=8192 2>/dev/null
-	for ev in on off; do
+	for ev in on off nopoll; do
 		opt=
 		[ $ev = off ] && opt=--no-event-idx
+		[ $ev = nopoll ] && opt=--no-kick-poll
 		for n in 256 2048; do
 			ligeiro --mode=$mode --stats $opt --disk=/tmp/big.img $G -- \
 				diskread=$n >/tmp/dr.out 2>&1
