@@ -40,8 +40,8 @@ static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	if (!PAGE_ALIGNED(gpa) || !vm_range_ok(vm, gpa, PAGE_SIZE))
 		return vm_kill(vm, exit, "init: shared page 0x%llx is not a page of guest memory",
 			       gpa);
-	vm->shared_gpa = gpa;
 	shared = vm_page_ptr(vm, gpa);
+	vm->shared = shared;
 	WRITE_ONCE(shared->switcher_addr, switcher_guest_addr());
 	WRITE_ONCE(shared->tsc_khz, tsc_khz);
 	return 0;

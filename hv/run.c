@@ -219,6 +219,7 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	 * launcher's own SSE code between two runs cannot clobber it.
 	 */
 	fpu_swap_kvm_fpstate(&vm->fpu, true);
+	switcher_new_run(vm);
 	WRITE_ONCE(vm->task, current);
 	for (;;) {
 		ret = -EINTR;

@@ -21,6 +21,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/user-return-notifier.h>
 #include <linux/vmalloc.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
@@ -68,6 +69,59 @@ static void *region;		/* all of them, mapped in the host */
  * CPU, and never changes them: read them once, as KVM reads its host_efer.
  */
 static u64 host_efer, host_sysenter_cs;
+
+/*
+ * EFER.SCE off and SYSENTER_CS 0 make a guest's syscall and sysenter
+ * fault instead of entering Linux.  Only user mode can execute either,
+ * so Linux itself runs fine with them so: a lazy VM leaves them so from
+ * its first entry on a CPU until that CPU next returns to user mode,
+ * where a user-return notifier (KVM's device for its user-return MSRs)
+ * puts Linux's values back.  @guest: they are the guest's on this CPU.
+ */
+struct host_msrs {
+	struct user_return_notifier urn;
+	bool guest;
+};
+static DEFINE_PER_CPU(struct host_msrs, host_msrs);
+
+static void host_msrs_back(struct user_return_notifier *urn)
+{
+	struct host_msrs *m = container_of(urn, struct host_msrs, urn);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (m->guest) {
+		m->guest = false;
+		user_return_notifier_unregister(urn);
+	}
+	wrmsrl(MSR_IA32_SYSENTER_CS, host_sysenter_cs);
+	wrmsrl(MSR_EFER, host_efer);
+	local_irq_restore(flags);
+}
+
+static void guest_msrs(bool lazy)
+{
+	struct host_msrs *m = this_cpu_ptr(&host_msrs);
+
+	if (m->guest)
+		return;
+	wrmsrl(MSR_EFER, host_efer & ~EFER_SCE);
+	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	if (lazy) {
+		m->urn.on_user_return = host_msrs_back;
+		user_return_notifier_register(&m->urn);
+		m->guest = true;
+	}
+}
+
+/* Module unload: no notifier of ours may stay behind on any CPU. */
+static void host_msrs_drop(void *unused)
+{
+	struct host_msrs *m = this_cpu_ptr(&host_msrs);
+
+	if (m->guest)
+		host_msrs_back(&m->urn);
+}
 
 static void *slot(int cpu, int which)
 {
@@ -205,6 +259,7 @@ void switcher_exit(void)
 {
 	unsigned int i;
 
+	on_each_cpu(host_msrs_drop, NULL, 1);
 	if (region)
 		vunmap(region);
 	for (i = 0; pages && i < npages; i++)
@@ -296,13 +351,44 @@ static void lend_cpu(struct ligeiro_vm *vm, struct switcher_gdt *g,
 	}
 }
 
-/* The host state switch.S restores on the way back, read now in C. */
+/*
+ * Whether this CPU's host page still holds what save_host() would read.
+ * Apart from CR3 and CR4, which it reads every time, that is the state
+ * of this task on this CPU: its selectors, FS and user GS bases, and the
+ * CPU's GDT, IDT and GS base.  None of it can change while the task is
+ * inside one LIGEIRO_RUN, even if it sleeps or moves between CPUs: Linux
+ * gives a task back the same state.  What can happen is that another
+ * task's run uses this CPU's host page meanwhile.  So each run gets a
+ * number of its own (switcher_new_run()), and the page remembers the
+ * number of the run that filled it.
+ */
+static atomic64_t runs;
+
+void switcher_new_run(struct ligeiro_vm *vm)
+{
+	vm->run = atomic64_inc_return(&runs);
+}
+
+static bool host_unchanged(struct switcher_host *host, struct ligeiro_vm *vm)
+{
+	if (host->run == vm->run)
+		return true;
+	host->run = vm->run;
+	return false;
+}
+
+/*
+ * The host state switch.S restores on the way back, read now in C; a
+ * lazy VM reads only CR3 and CR4 again while the rest is unchanged.
+ */
 static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
 {
 	host->cr3 = __native_read_cr3();
 	host->cr4 = __read_cr4();
 	host->guest_cr3 = __pa(vm->cur->pml4);
 	host->guest_cr4 = host->cr4 & ~GUEST_CR4_OFF;
+	if (host_unchanged(host, vm) && vm->lazy_host)
+		return;
 	native_store_gdt(&host->gdt);
 	store_idt(&host->idt);
 	savesegment(ds, host->ds);
@@ -375,8 +461,7 @@ void switcher_run(struct ligeiro_vm *vm)
 	save_host(host, vm);
 
 	/* Guest syscall/sysenter must fault, not enter Linux's entry code. */
-	wrmsrl(MSR_EFER, host_efer & ~EFER_SCE);
-	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	guest_msrs(vm->lazy_host);
 	/*
 	 * The host's hardware breakpoints (perf, gdb) are for the host: one
 	 * on the Switcher would fire on its own exit path, one on a user
@@ -401,13 +486,17 @@ void switcher_run(struct ligeiro_vm *vm)
 		hw_breakpoint_restore();
 	else if (host->regs->vector == X86_TRAP_DB)
 		set_debugreg(DR6_RESERVED, 6);	/* the guest's #DB, not ours */
-	wrmsrl(MSR_IA32_SYSENTER_CS, host_sysenter_cs);
-	wrmsrl(MSR_EFER, host_efer);
+	if (!vm->lazy_host)	/* and forget a lazy VM's notifier, if any */
+		host_msrs_back(&this_cpu_ptr(&host_msrs)->urn);
 
 	vm->regs = *host->regs;
 	vm->segs = rw->segs;
 	if (vm->regs.vector == X86_TRAP_PF)
 		vm->cr2 = native_read_cr2();
-	replay(host, rw, vm->regs.vector);
+	/* most exits are the guest's own: nothing of Linux's to hand back */
+	if (vm->regs.vector >= FIRST_EXTERNAL_VECTOR ||
+	    vm->regs.vector == X86_TRAP_NMI || vm->regs.vector == X86_TRAP_MC ||
+	    rw->nmi_pending)
+		replay(host, rw, vm->regs.vector);
 	local_irq_enable();
 }

@@ -111,6 +111,7 @@ struct switcher_host {
 	struct desc_ptr guest_gdt __aligned(16);
 	struct desc_ptr guest_idt __aligned(16);
 	struct desc_ptr gdt_rw __aligned(16);	/* Linux's, writable: ltr */
+	u64 run;	/* the LIGEIRO_RUN that saved them (host_unchanged()) */
 };
 
 /** struct switcher_gdt - the per-CPU page the guest may only read. */

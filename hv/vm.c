@@ -31,7 +31,7 @@ void *vm_page_ptr(struct ligeiro_vm *vm, u64 gpa)
 
 static int check_create(const struct ligeiro_create *c)
 {
-	if (c->flags & ~LIGEIRO_CREATE_NO_PREFETCH || c->pad ||
+	if (c->flags & ~LIGEIRO_CREATE_FLAGS || c->pad ||
 	    c->roots > LIGEIRO_ROOTS_MAX ||
 	    (c->mode != LIGEIRO_MODE_PV && c->mode != LIGEIRO_MODE_TRAP))
 		return -EINVAL;
@@ -118,6 +118,7 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	 */
 	vm->mode = c->mode;
 	vm->prefetch = !(c->flags & LIGEIRO_CREATE_NO_PREFETCH);
+	vm->lazy_host = !(c->flags & LIGEIRO_CREATE_NO_LAZY_HOST);
 	vm->cpu.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_PG;
 	vm->cpu.cr4 = X86_CR4_PAE;
 	vm->cpu.efer = EFER_LME | EFER_LMA;

@@ -117,6 +117,8 @@ struct virt_pc {
  * @roots: the cache of shadow roots (lguest's pgdirs), @nroots of them
  *	(CREATE_VM's roots); @cur is the one in use.
  * @prefetch: a shadow fault fills the neighbours too (shadow.c).
+ * @lazy_host: host state and MSRs switch once, not at every entry
+ *	(switcher.c); @run: the number of the LIGEIRO_RUN in progress.
  * @cur: the current address space.
  * @loads: a clock for @roots' @used.
  * @shadow_tables: how many tables the lower halves of @roots hold now;
@@ -124,7 +126,9 @@ struct virt_pc {
  * @regs: the guest's registers while it is not running.
  * @segs: its data segments and FS/GS bases.
  * @cr2: the faulting address of the last page fault exit.
- * @shared_gpa: where the guest's struct ligeiro_shared is, or 0.
+ * @shared: the guest's struct ligeiro_shared once registered, or NULL (a
+ *	pinned page of guest memory: the pointer is kept, not looked up at
+ *	every exit).
  * @idt_gpa: where the guest's IDT is (HCALL_LOAD_IDT), or 0: until then
  *	every guest fault is fatal.
  * @kstack: the guest kernel's stack for traps from ring 3 (pv mode;
@@ -156,14 +160,15 @@ struct ligeiro_vm {
 	unsigned long npages;
 	struct shadow_root *roots;
 	unsigned int nroots;
-	bool prefetch;
+	bool prefetch, lazy_host;
+	u64 run;
 	struct shadow_root *cur;
 	u64 loads;
 	unsigned long shadow_tables, shadow_tables_max;
 	struct switcher_regs regs;
 	struct switcher_segs segs;
 	u64 cr2;
-	u64 shared_gpa;
+	struct ligeiro_shared *shared;
 	u64 idt_gpa;
 	u64 kstack;
 	gate_desc syscall_gate;
@@ -272,6 +277,7 @@ int switcher_init(void);
 void switcher_exit(void);
 int switcher_map(u64 *root);
 unsigned long switcher_guest_addr(void);
+void switcher_new_run(struct ligeiro_vm *vm);
 void switcher_run(struct ligeiro_vm *vm);
 
 /* run.c */
@@ -304,7 +310,7 @@ int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 /* The shared page, once registered (a whole page of guest memory). */
 static inline struct ligeiro_shared *vm_shared(struct ligeiro_vm *vm)
 {
-	return vm->shared_gpa ? vm_page_ptr(vm, vm->shared_gpa) : NULL;
+	return vm->shared;
 }
 
 #endif /* LIGEIRO_VM_H */

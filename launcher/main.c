@@ -59,7 +59,7 @@ struct options {
 	uint32_t mode;		/* LIGEIRO_MODE_* */
 	uint32_t roots;		/* --roots: 0 for the module's default */
 	uint32_t boot_flags;	/* LIGEIRO_BOOT_*: --no-fused-switch, ... */
-	uint32_t create_flags;	/* LIGEIRO_CREATE_*: --no-prefetch */
+	uint32_t create_flags;	/* LIGEIRO_CREATE_*: --no-prefetch, ... */
 	uint64_t mem_size;
 	const char *guest;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
@@ -113,6 +113,7 @@ static void print_help(void)
 	       "  --no-fused-switch  a pv context switch in two hypercalls, not one\n"
 	       "  --no-prefetch   shadow only the page that faulted, not its neighbours\n"
 	       "  --no-kick-poll  the disk driver sleeps for each completion, not looks first\n"
+	       "  --no-lazy-host  save host state and switch MSRs at every world switch\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -259,6 +260,8 @@ static int parse_option(const char *arg, struct options *o)
 		o->boot_flags |= LIGEIRO_BOOT_NO_KICK_POLL;
 	} else if (!strcmp(arg, "--no-prefetch")) {
 		o->create_flags |= LIGEIRO_CREATE_NO_PREFETCH;
+	} else if (!strcmp(arg, "--no-lazy-host")) {
+		o->create_flags |= LIGEIRO_CREATE_NO_LAZY_HOST;
 	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||
 		   !strcmp(arg, "--disk") || !strcmp(arg, "--roots")) {
 		return usage_error("%s needs a value, as in %s=...", arg, arg);

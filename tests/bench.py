@@ -38,7 +38,7 @@ whole pv-mode runs of sysloop, ctxloop and batch (NAME as --stats prints
 it: entries, exit.hypercall, hcall.new_cr3, shadow_faults, ...).
 "ablation": {FLAG: {OP: {"icount": n, "tcg": n}}} holds pv's figures with
 one optimisation turned off by a launcher flag (--no-fused-switch,
---roots=4, --no-prefetch, --no-kick-poll), beside the default's in "ops".
+--roots=4, --no-prefetch, --no-kick-poll, --no-lazy-host), beside the default's in "ops".
 
 Besides the JSON it writes build/bench/bench.md (the comparison as
 Markdown, Xen's published ratios in its last column, and the ablation

@@ -17,6 +17,7 @@ CHECKS = (["hd." + n for n in SURVIVED] +
           ["hd." + n for n in KILLED] +
           ["hd.%s_%s" % (family, end) for family in ("instr", "instr_trap")
            for end in ("kill", "ok", "user")] +
+          ["hd.lazy_beside_eager", "hd.eager_beside_lazy"] +
           ["hd.bp_switcher", "hd.bp_guest", "hd.hcfuzz_kill",
            "hd.shadow", "hd.shadow_bounded",
            "hd.shadow_trap", "hd.shadow_trap_bounded",

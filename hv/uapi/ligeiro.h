@@ -64,8 +64,10 @@
  * @boot_gpa: passed to the guest in %rdi; where the launcher put its
  *	struct ligeiro_boot.
  * @mode: LIGEIRO_MODE_PV or LIGEIRO_MODE_TRAP.
- * @flags: 0, or LIGEIRO_CREATE_NO_PREFETCH (`--no-prefetch`): shadow
- *	only the page that faulted, not its neighbours (book/07).
+ * @flags: 0, or any of LIGEIRO_CREATE_NO_PREFETCH (`--no-prefetch`):
+ *	shadow only the page that faulted, not its neighbours (book/07);
+ *	LIGEIRO_CREATE_NO_LAZY_HOST (`--no-lazy-host`): save the host's state
+ *	and switch its MSRs at every world switch, not once (book/04).
  * @roots: how many address spaces keep their shadow tables: 0 for
  *	LIGEIRO_ROOTS_DEFAULT, else 1..LIGEIRO_ROOTS_MAX (`--roots=N`).
  * @pad: must be 0.
@@ -85,6 +87,9 @@ struct ligeiro_create {
 };
 #endif
 #define LIGEIRO_CREATE_NO_PREFETCH	1
+#define LIGEIRO_CREATE_NO_LAZY_HOST	2
+#define LIGEIRO_CREATE_FLAGS	(LIGEIRO_CREATE_NO_PREFETCH | \
+				 LIGEIRO_CREATE_NO_LAZY_HOST)	/* all known */
 #define LIGEIRO_ROOTS_DEFAULT	32
 #define LIGEIRO_ROOTS_MAX	256
 #define LIGEIRO_CREATE_VM	_IOW(LIGEIRO_IOCTL_TYPE, 0x01, struct ligeiro_create)

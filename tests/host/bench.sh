@@ -26,14 +26,21 @@ ligeiro --no-kick-poll --disk=/tmp/big.img $G -- diskread |
 	sed -n 's/^BENCH \([a-z0-9_]*\) \([0-9]*\).*/ABLATE --no-kick-poll \1 \2/p'
 ligeiro --mode=trap --disk=/tmp/big.img $G -- diskread |
 	sed -n 's/^BENCH /BENCH trap./p'
-for n in 1000 100000; do
-	ligeiro $G -- nops=$n >/tmp/nops.out 2>&1
-	result bench.nullcall $? "n=$n"
-	line=$(grep "RESULT pv.nops" /tmp/nops.out)
-	tsc=$(echo "$line" | sed -n 's/.* tsc=\([0-9]*\).*/\1/p')
-	empty=$(echo "$line" | sed -n 's/.* tsc_empty=\([0-9]*\).*/\1/p')
-	echo "BENCH hypercall_cycles_n$n $(((tsc - empty) / n)) cycles"
-done
+# nullcall TAG [FLAG]: "TAG hypercall_cycles_nN value" for N = 1000, 100000.
+nullcall() {
+	for n in 1000 100000; do
+		ligeiro $2 $G -- nops=$n >/tmp/nops.out 2>&1
+		result bench.nullcall $? "n=$n $2"
+		line=$(grep "RESULT pv.nops" /tmp/nops.out)
+		tsc=$(echo "$line" | sed -n 's/.* tsc=\([0-9]*\).*/\1/p')
+		empty=$(echo "$line" | sed -n 's/.* tsc_empty=\([0-9]*\).*/\1/p')
+		echo "$1 hypercall_cycles_n$n $(((tsc - empty) / n)) cycles"
+	done
+}
+nullcall BENCH
+nullcall "ABLATE --no-lazy-host" --no-lazy-host
+ligeiro --no-lazy-host $G -- bench |
+	sed -n 's/^BENCH \([a-z0-9_]*\) \([0-9]*\).*/ABLATE --no-lazy-host \1 \2/p'
 # Exits per operation: each loop at two sizes, with --stats; bench.py
 # divides the difference of the counters by the difference of sizes, as
 # test_trap.py does with trap.sh's identical COST lines.

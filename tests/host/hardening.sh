@@ -226,6 +226,32 @@ instr_ring3 instr_trap $st_trap
 t1=$(uptime_cs)
 echo "instr: all in $(((t1 - t0) * 10)) ms"
 
+# 6b. A lazy VM leaves on a CPU the MSRs that make a guest's syscall and
+#     sysenter fault until that CPU returns to user mode; an eager one
+#     (--no-lazy-host) puts Linux's back at every exit (switcher.c).  On
+#     one CPU, one of each: the eager one spins while the lazy one runs
+#     the ring-1 and ring-3 instruction checks, which include syscall and
+#     sysenter, then the other way round.  The scheduler takes turns
+#     between the two inside their LIGEIRO_RUN loops.
+beside() {
+	name=$1 spinner=$2 checker=$3
+	taskset -c 0 ligeiro $spinner $G -- spin >/tmp/$name.spin 2>&1 &
+	pid=$!
+	wait_for spinning /tmp/$name.spin
+	taskset -c 0 ligeiro --mem=2M $checker $G -- instr_ok >/tmp/$name.ok 2>&1
+	st_ok=$?
+	taskset -c 0 ligeiro --mem=4M $checker $G -- instr3 >/tmp/$name.user 2>&1
+	st_user=$?
+	kill -9 $pid
+	wait $pid
+	check hd.$name "instr_ok status $st_ok, instr3 status $st_user, beside a spinning guest" -- \
+		sh -c "test $st_ok = 0 -a $st_user = 0 &&
+		       grep -q 'RESULT hostile.instr_ok PASS' /tmp/$name.ok &&
+		       grep -q 'RESULT hostile.instr_user PASS' /tmp/$name.user"
+}
+beside lazy_beside_eager --no-lazy-host ""
+beside eager_beside_lazy "" --no-lazy-host
+
 # 7. All of it leaves nothing behind: no pinned page, no lost memory, and
 #    the module unloads and loads again.
 pins1=$(pins) free1=$(free_kib)

@@ -88,7 +88,8 @@ static void garbage_create(struct ligeiro_create *c)
 	c->entry = below(2) ? 0 : rnd();
 	c->boot_gpa = below(2) ? 0 : rnd();
 	c->mode = below(4) ? below(2) : rnd();
-	c->flags = below(4) ? 0 : below(2) ? LIGEIRO_CREATE_NO_PREFETCH : rnd();
+	c->flags = below(4) ? 0 : below(2) ? below(LIGEIRO_CREATE_FLAGS + 1) :
+		   rnd();
 	c->roots = below(2) ? 0 : below(2) ? LIGEIRO_ROOTS_MAX + below(2) : rnd();
 	c->pad = below(4) ? 0 : rnd();
 }
@@ -96,7 +97,7 @@ static void garbage_create(struct ligeiro_create *c)
 /* What the ABI says CREATE_VM answers to @c on a file never created. */
 static int create_verdict(const struct ligeiro_create *c)
 {
-	if (c->flags & ~LIGEIRO_CREATE_NO_PREFETCH || c->pad ||
+	if (c->flags & ~LIGEIRO_CREATE_FLAGS || c->pad ||
 	    c->roots > LIGEIRO_ROOTS_MAX ||
 	    c->mode > LIGEIRO_MODE_TRAP ||
 	    c->mem_addr % PAGE || c->mem_size % PAGE || !c->mem_size ||
