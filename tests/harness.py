@@ -40,6 +40,10 @@ INITRD = BUILD / "host" / "initramfs.cpio.gz"
 VMLINUZ = pathlib.Path(os.environ.get("LIGEIRO_HOST_KERNEL", VMLINUZ))
 INITRD = pathlib.Path(os.environ.get("LIGEIRO_HOST_INITRD", INITRD))
 TIMEOUT_SCALE = float(os.environ.get("LIGEIRO_TIMEOUT_SCALE", "1"))
+# A boot of it that does not show its detectors at work proves nothing:
+# KASAN's banner, and host-init.sh's kmemleak scans.
+DEBUG_KERNEL_MARKS = ("KernelAddressSanitizer initialized",
+                      "kmemleak scanned after")
 
 # What a sick host kernel prints.  Any of these fails every check of a boot.
 # A #GP oops reads "general protection fault[, ...]: 0000 [#1] ..."; the
@@ -72,6 +76,7 @@ class Boot:
         self.transcript = transcript
         self.status = status
         self.timed_out = timed_out
+        self.debug_kernel = False	# boot_host() sets it for check-debug
         self.results = {}
         for check, verdict, detail in RESULT_LINE.findall(transcript):
             # A check reported twice keeps its worst verdict.
@@ -96,6 +101,10 @@ class Boot:
         elif self.status != expect_status:
             found.append("QEMU exited %d, expected %d"
                          % (self.status, expect_status))
+        if self.debug_kernel:
+            found += ["the debugging kernel never said %r" % mark
+                      for mark in DEBUG_KERNEL_MARKS
+                      if mark not in self.transcript]
         trouble = KERNEL_TROUBLE.search(self.transcript)
         if trouble:
             line = self.transcript[:trouble.end()].rsplit("\n", 1)[-1]
@@ -184,5 +193,7 @@ def boot_host(name, scripts, cpu="qemu64", timeout=900, la57=False,
     env = {"CPU": cpu, "LA57": "1" if la57 else "0"}
     run = ",".join(s if s.startswith("/") else "/tests/" + s
                    for s in scripts)
-    return boot(name, ["host", VMLINUZ, INITRD, "lgrun=" + run] +
+    host = boot(name, ["host", VMLINUZ, INITRD, "lgrun=" + run] +
                 list(extra), timeout, env)
+    host.debug_kernel = "LIGEIRO_HOST_KERNEL" in os.environ
+    return host

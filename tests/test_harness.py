@@ -73,3 +73,19 @@ def test_bad_boots_fail(tmp_path, monkeypatch, text, status, timed_out, why):
         boot(text, status, timed_out).result("a.b")
     # the failing boot's transcript was kept
     assert (tmp_path / "synthetic.log").read_text() == text
+
+
+def test_debugging_kernel_must_show_its_detectors(tmp_path, monkeypatch):
+    """make check-debug: a boot without KASAN's banner or kmemleak's scans
+    ran some other kernel, or none of the checks it claims."""
+    monkeypatch.setattr(harness, "LOGS", tmp_path)
+    live = ("KernelAddressSanitizer initialized (generic)\nRESULT a.b PASS\n"
+            "ligeiro-host: kmemleak scanned after /tests/x.sh (5 s)\n")
+    b = boot(live)
+    b.debug_kernel = True
+    assert b.result("a.b") == ""
+    for mark in harness.DEBUG_KERNEL_MARKS:
+        b = boot(live.replace(mark, "something else"))
+        b.debug_kernel = True
+        with pytest.raises(AssertionError, match="never said"):
+            b.result("a.b")
