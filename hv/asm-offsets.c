@@ -38,7 +38,6 @@ void asm_offsets(void)
 	OFFSET(HOST_FS_BASE, switcher_host, fs_base);
 	OFFSET(HOST_GS_BASE, switcher_host, gs_base);
 	OFFSET(HOST_KGS_BASE, switcher_host, kernel_gs_base);
-	OFFSET(HOST_REGS, switcher_host, regs);
 	OFFSET(HOST_GDT, switcher_host, gdt);
 	OFFSET(HOST_IDT, switcher_host, idt);
 	OFFSET(HOST_GUEST_GDT, switcher_host, guest_gdt);

@@ -82,7 +82,7 @@ void mmio_complete(struct ligeiro_vm *vm, u64 value)
 	if (!vm->mmio_read)
 		return;
 	vm->mmio_read = false;
-	vm_set_reg(vm_gpr(&vm->regs, vm->mmio_reg),
+	vm_set_reg(vm_gpr(vm->regs, vm->mmio_reg),
 		value & GENMASK_ULL(vm->mmio_size * 8 - 1, 0),
 		vm->mmio_reg_size);
 }

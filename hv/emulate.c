@@ -52,13 +52,13 @@ static const unsigned int emul_kind[] = {
 static u64 operand_addr(struct ligeiro_vm *vm, const struct decoded_insn *in)
 {
 	unsigned long long regs[16];
-	u64 seg = in->seg == INSN_SEG_FS ? vm->segs.fs_base :
-		  in->seg == INSN_SEG_GS ? vm->segs.gs_base : 0;
+	u64 seg = in->seg == INSN_SEG_FS ? vm->segs->fs_base :
+		  in->seg == INSN_SEG_GS ? vm->segs->gs_base : 0;
 	unsigned int i;
 
 	for (i = 0; i < 16; i++)
-		regs[i] = *vm_gpr(&vm->regs, i);
-	return decode_address(in, regs, vm->regs.rip + in->len, seg);
+		regs[i] = *vm_gpr(vm->regs, i);
+	return decode_address(in, regs, vm->regs->rip + in->len, seg);
 }
 
 /*
@@ -69,7 +69,7 @@ static int operand(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   const struct decoded_insn *in, void *buf, unsigned int len,
 		   unsigned int how)
 {
-	u64 *reg = vm_gpr(&vm->regs, in->rm);
+	u64 *reg = vm_gpr(vm->regs, in->rm);
 
 	if (!in->mem) {
 		if (how & GUEST_WRITE)
@@ -78,7 +78,7 @@ static int operand(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 			memcpy(buf, reg, len);
 		return 0;
 	}
-	if ((vm->regs.cs & 3) == 3)
+	if ((vm->regs->cs & 3) == 3)
 		how |= GUEST_USER;
 	return guest_copy(vm, exit, operand_addr(vm, in), buf, len, how);
 }
@@ -224,7 +224,7 @@ static int store_table(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
 {
 	/* LAB(trap): begin */
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	u64 value = r->rdx << 32 | (u32)r->rax, *msr;
 
 	switch ((u32)r->rcx) {
@@ -235,10 +235,10 @@ static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
 				       value);
 		break;
 	case MSR_FS_BASE:
-		msr = &vm->segs.fs_base;
+		msr = &vm->segs->fs_base;
 		break;
 	case MSR_GS_BASE:
-		msr = &vm->segs.gs_base;
+		msr = &vm->segs->gs_base;
 		break;
 	default:
 		return irq_raise(vm, exit, X86_TRAP_GP, 0);
@@ -263,7 +263,7 @@ static int next_is_hlt(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		       const struct decoded_insn *in, bool *hlt)
 {
 	u8 byte = 0;
-	int err = guest_peek(vm, exit, vm->regs.rip + in->len, &byte, 1);
+	int err = guest_peek(vm, exit, vm->regs->rip + in->len, &byte, 1);
 
 	*hlt = !err && byte == OPCODE_HLT;
 	return err > 0;
@@ -274,7 +274,7 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   const struct decoded_insn *in)
 {
 	/* LAB(trap): begin */
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	struct virt_cpu *cpu = &vm->cpu;
 	u64 value = 0;
 	u16 port = in->port_dx ? (u16)r->rdx : in->port;
@@ -368,7 +368,7 @@ static bool umip_insn(enum insn_op op)
 static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		      struct decoded_insn *in)
 {
-	u64 rip = vm->regs.rip;
+	u64 rip = vm->regs->rip;
 	unsigned int avail = min_t(u64, INSN_MAX_LEN,
 				   PAGE_SIZE - offset_in_page(rip));
 	u8 code[INSN_MAX_LEN];
@@ -398,7 +398,7 @@ static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
  */
 int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	struct decoded_insn in;
 	u64 rip = r->rip;
 	int err = fetch_insn(vm, exit, &in);
@@ -440,7 +440,7 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
  */
 int emulate_mmio(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa)
 {
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	struct decoded_insn in;
 	int err = fetch_insn(vm, exit, &in);
 	bool write;

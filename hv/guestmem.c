@@ -32,7 +32,7 @@
  * rules apply: a write needs a writable path (CR0.WP), a ring-3 access a
  * user one, and the accessed and dirty bits are set.
  *
- * Return: 0; -1 if the access faults, with @vm->regs.vector, .error and
+ * Return: 0; -1 if the access faults, with @vm->regs->vector, .error and
  * @vm->cr2 describing the page fault for irq_reflect(); 1 if the tables
  * are hostile (the guest was killed, @exit says why).
  */
@@ -54,8 +54,8 @@ int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 			return vm_kill(vm, exit, "0x%llx is a device register, not memory",
 				       va);
 		if (!w.present || (write && !w.write) || (user && !w.user)) {
-			vm->regs.vector = X86_TRAP_PF;
-			vm->regs.error = how | (w.present ? X86_PF_PROT : 0);
+			vm->regs->vector = X86_TRAP_PF;
+			vm->regs->error = how | (w.present ? X86_PF_PROT : 0);
 			vm->cr2 = va;
 			return -1;
 		}
@@ -90,8 +90,8 @@ int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 		return vm_kill(vm, exit, "0x%llx is a device register, not memory",
 			       va);
 	if (!w.present) {
-		vm->regs.vector = X86_TRAP_PF;
-		vm->regs.error = 0;
+		vm->regs->vector = X86_TRAP_PF;
+		vm->regs->error = 0;
 		vm->cr2 = va;
 		return -1;
 	}
@@ -109,7 +109,7 @@ int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 int guest_peek(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 	       void *buf, unsigned int len)
 {
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	u64 vector = r->vector, error = r->error, cr2 = vm->cr2;
 	int err = guest_copy(vm, exit, va, buf, len,
 			     (r->cs & 3) == 3 ? GUEST_USER : GUEST_READ);

@@ -58,7 +58,7 @@ static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
 	/* LAB(hypercall): begin */
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	u64 nr = r->rax;
 
 	if (nr >= LIGEIRO_HCALL_COUNT)

@@ -190,7 +190,7 @@ static int deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		   u64 vector, bool external)
 {
 	/* LAB(irq): begin */
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	gate_desc *g = (gate_desc *)vm_page_ptr(vm, vm->idt_gpa) + vector;
 	u64 frame[6], sp = r->rsp, handler = gate_offset(g), flags;
 	int n = 0, err;
@@ -242,21 +242,21 @@ int irq_reflect(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
 	struct ligeiro_shared *sh = vm_shared(vm);
 
-	if (vm->regs.vector == X86_TRAP_PF) {
+	if (vm->regs->vector == X86_TRAP_PF) {
 		vm->cpu.cr2 = vm->cr2;	/* trap mode's mov from %cr2 */
 		if (sh)
 			WRITE_ONCE(sh->cr2, vm->cr2);
 	}
 	vm->stats.reflected++;
-	return deliver(vm, exit, vm->regs.vector, false);
+	return deliver(vm, exit, vm->regs->vector, false);
 }
 
 /** irq_raise() - give the guest exception @vector, as if it had taken it. */
 int irq_raise(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector,
 	      u64 error)
 {
-	vm->regs.vector = vector;
-	vm->regs.error = error;
+	vm->regs->vector = vector;
+	vm->regs->error = error;
 	return irq_reflect(vm, exit);
 }
 
@@ -274,8 +274,8 @@ int irq_soft(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector)
 	if (!vm->idt_gpa)
 		return vm_kill(vm, exit, "int $0x%llx before the guest loaded an IDT",
 			       vector);
-	if ((vm->regs.cs & 3) == 3 && g->bits.dpl != 3) {
-		vm->regs.rip -= INT_INSN_LEN;	/* a fault: at the int */
+	if ((vm->regs->cs & 3) == 3 && g->bits.dpl != 3) {
+		vm->regs->rip -= INT_INSN_LEN;	/* a fault: at the int */
 		return irq_raise(vm, exit, X86_TRAP_GP, vector << 3 | GP_ERROR_IDT);
 	}
 	return deliver(vm, exit, vector, false);

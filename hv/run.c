@@ -72,7 +72,7 @@ int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 /* Explain a fault in words a student can act on. */
 static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	const char *name = r->vector < ARRAY_SIZE(exception_names) &&
 			   exception_names[r->vector] ?
 			   exception_names[r->vector] : "exception";
@@ -109,7 +109,7 @@ static int guest_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
  */
 static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
-	struct switcher_regs *r = &vm->regs;
+	struct switcher_regs *r = vm->regs;
 	u64 gpa;
 	int fixed;
 
@@ -148,7 +148,7 @@ static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 /* Decide what an exit means: 0 to re-enter, 1 to return to the launcher. */
 static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
-	u64 vector = vm->regs.vector;
+	u64 vector = vm->regs->vector;
 	int ret;
 
 	shadow_drain(vm);
@@ -159,11 +159,11 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		return 0;
 	}
 	if (vm->mode == LIGEIRO_MODE_PV) {
-		if (vector == LIGEIRO_HCALL_VECTOR && (vm->regs.cs & 3) == 1) {
+		if (vector == LIGEIRO_HCALL_VECTOR && (vm->regs->cs & 3) == 1) {
 			vm->stats.exits[LIGEIRO_STAT_HYPERCALL]++;
 			return hypercall(vm, exit);
 		}
-	} else if (vector == X86_TRAP_GP && vm->regs.cs & 3) {
+	} else if (vector == X86_TRAP_GP && vm->regs->cs & 3) {
 		ret = emulate(vm, exit);
 		if (ret >= 0) {
 			vm->stats.exits[LIGEIRO_STAT_EMULATION]++;
@@ -231,9 +231,9 @@ int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 				vm->lab_missing);
 			break;
 		}
-		if (!regs_sanitize(&vm->regs)) {
+		if (!regs_sanitize(vm->regs)) {
 			vm_kill(vm, exit, "corrupt guest state: cs 0x%llx ss 0x%llx rip 0x%llx",
-				vm->regs.cs, vm->regs.ss, vm->regs.rip);
+				vm->regs->cs, vm->regs->ss, vm->regs->rip);
 			break;
 		}
 		cond_resched();

@@ -202,7 +202,7 @@ static int shadow_set(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 
 /**
  * shadow_fault() - a page fault in the guest: ours to fix, or the guest's?
- * @vm: the guest; @vm->cr2 and @vm->regs.error describe the fault.
+ * @vm: the guest; @vm->cr2 and @vm->regs->error describe the fault.
  * @exit: filled in if the guest dies.
  * @mmio_gpa: set when the answer is SHADOW_MMIO.
  *
@@ -217,7 +217,7 @@ int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		 u64 *mmio_gpa)
 {
 	/* LAB(shadow): begin */
-	u64 va = vm->cr2, err = vm->regs.error;
+	u64 va = vm->cr2, err = vm->regs->error;
 	bool write = err & X86_PF_WRITE, user = err & X86_PF_USER;
 	bool fetch = err & X86_PF_INSTR;
 	struct guest_walk w;
@@ -225,11 +225,11 @@ int shadow_fault(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	if (guest_walk(vm, exit, va, &w))
 		return 1;
 	if (!w.present) {
-		vm->regs.error = err & ~X86_PF_PROT;
+		vm->regs->error = err & ~X86_PF_PROT;
 		return -1;
 	}
 	if ((write && !w.write) || (user && !w.user) || (fetch && w.nx)) {
-		vm->regs.error = err | X86_PF_PROT;
+		vm->regs->error = err | X86_PF_PROT;
 		return -1;
 	}
 	if (w.mmio) {

@@ -193,7 +193,6 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	orq	%rdx, %rax
 	movq	%rax, %cr3
 	leaq	PAGE_SIZE(%rbx), %rbp		/* the host page, mapped again */
-	movq	%rsp, HOST_REGS(%rbp)
 	movq	HOST_CR4(%rbp), %rax
 	movq	%rax, %cr4
 

@@ -313,20 +313,30 @@ static unsigned long slot_pfn(int cpu, int which)
 	return page_to_pfn(pages[cpu * SLOT_PAGES + which]);
 }
 
-/* Lend this CPU's Switcher pages to root @r, taking back the last CPU's. */
-static void switcher_map_cpu(struct shadow_root *r, int cpu)
+/*
+ * Lend this CPU's Switcher pages to root @r, taking back the last CPU's.
+ * At the rw slot's address the guest finds not the CPU's rw page but its
+ * own (vm->rw): the exit path pushes the guest's registers straight into
+ * the VM, where every handler finds them, and the next entry pops them
+ * from there.  Nothing is copied, and no guest ever sees another's.
+ */
+static void switcher_map_cpu(struct ligeiro_vm *vm, struct shadow_root *r,
+			     int cpu)
 {
 	static const u64 prot[] = {
 		[SLOT_GDT] = MAP_RO, [SLOT_IDT] = MAP_RO, [SLOT_RW] = MAP_RW,
 	};
+	unsigned long pfn;
 	int which;
 
 	for (which = SLOT_GDT; which <= SLOT_RW; which++) {
 		if (r->cpu >= 0)
 			*pt_entry(r->pml4, (unsigned long)slot(r->cpu, which),
 				  NULL) = 0;
+		pfn = which == SLOT_RW ? PHYS_PFN(__pa(vm->rw)) :
+					 slot_pfn(cpu, which);
 		*pt_entry(r->pml4, (unsigned long)slot(cpu, which), NULL) =
-			((u64)slot_pfn(cpu, which) << PAGE_SHIFT) | prot[which];
+			((u64)pfn << PAGE_SHIFT) | prot[which];
 	}
 	r->cpu = cpu;
 }
@@ -401,13 +411,10 @@ static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
 }
 
 /* Hand an interrupt or NMI that arrived in the guest back to Linux. */
-static void replay(struct switcher_host *host, struct switcher_rw *rw,
-		   u64 vector)
+static void replay(struct switcher_host *host, bool nmi, u64 vector)
 {
-	if (vector == X86_TRAP_NMI || rw->nmi_pending) {
-		rw->nmi_pending = 0;
+	if (vector == X86_TRAP_NMI || nmi)
 		ligeiro_replay((unsigned long)asm_exc_nmi_noist);
-	}
 	if (vector == X86_TRAP_MC) {
 		/* As KVM does: tell the machine-check handler it was not us. */
 		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
@@ -427,7 +434,8 @@ static void replay(struct switcher_host *host, struct switcher_rw *rw,
 
 /**
  * switcher_run() - run the guest until its next exit.
- * @vm: the guest; its registers go in from @vm->regs and come back there.
+ * @vm: the guest; its registers go in from @vm->regs and come back there
+ *	(its own rw page: switcher_map_cpu()).
  *
  * Called with interrupts off (run.c turns them off before its last look
  * at what is pending); they stay off until Linux has had back every
@@ -439,7 +447,7 @@ void switcher_run(struct ligeiro_vm *vm)
 	struct switcher_gdt *g;
 	struct switcher_rw *rw;
 	struct switcher_host *host;
-	bool host_breakpoints;
+	bool host_breakpoints, nmi;
 	u32 host_pkru;
 	int cpu;
 
@@ -453,10 +461,8 @@ void switcher_run(struct ligeiro_vm *vm)
 	rw = slot(cpu, SLOT_RW);
 	host = slot(cpu, SLOT_HOST);
 	if (vm->cur->cpu != cpu)
-		switcher_map_cpu(vm->cur, cpu);
+		switcher_map_cpu(vm, vm->cur, cpu);
 	lend_cpu(vm, g, slot(cpu, SLOT_IDT));
-	rw->regs = vm->regs;
-	rw->segs = vm->segs;
 	g->gdt[SWITCHER_TSS_ENTRY].type = DESC_TSS;	/* not busy: ltr */
 	save_host(host, vm);
 
@@ -484,19 +490,23 @@ void switcher_run(struct ligeiro_vm *vm)
 	write_pkru(host_pkru);
 	if (host_breakpoints)
 		hw_breakpoint_restore();
-	else if (host->regs->vector == X86_TRAP_DB)
+	else if (vm->regs->vector == X86_TRAP_DB)
 		set_debugreg(DR6_RESERVED, 6);	/* the guest's #DB, not ours */
 	if (!vm->lazy_host)	/* and forget a lazy VM's notifier, if any */
 		host_msrs_back(&this_cpu_ptr(&host_msrs)->urn);
 
-	vm->regs = *host->regs;
-	vm->segs = rw->segs;
-	if (vm->regs.vector == X86_TRAP_PF)
+	if (vm->regs->vector == X86_TRAP_PF)
 		vm->cr2 = native_read_cr2();
+	/*
+	 * An NMI that hit the Switcher itself marked the rw page mapped at
+	 * the time: the VM's under the guest's CR3, this CPU's under ours.
+	 */
+	nmi = rw->nmi_pending || vm->rw->nmi_pending;
+	rw->nmi_pending = vm->rw->nmi_pending = 0;
 	/* most exits are the guest's own: nothing of Linux's to hand back */
-	if (vm->regs.vector >= FIRST_EXTERNAL_VECTOR ||
-	    vm->regs.vector == X86_TRAP_NMI || vm->regs.vector == X86_TRAP_MC ||
-	    rw->nmi_pending)
-		replay(host, rw, vm->regs.vector);
+	if (vm->regs->vector >= FIRST_EXTERNAL_VECTOR ||
+	    vm->regs->vector == X86_TRAP_NMI || vm->regs->vector == X86_TRAP_MC ||
+	    nmi)
+		replay(host, nmi, vm->regs->vector);
 	local_irq_enable();
 }

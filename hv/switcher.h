@@ -104,8 +104,6 @@ struct switcher_host {
 	u64 rsp, cr3, cr4, guest_cr3, guest_cr4;
 	u64 ds, es, fs, gs;
 	u64 fs_base, gs_base, kernel_gs_base;
-	struct switcher_regs *regs;	/* where the exit path left them */
-	u64 pad;
 	struct desc_ptr gdt __aligned(16);
 	struct desc_ptr idt __aligned(16);
 	struct desc_ptr guest_gdt __aligned(16);

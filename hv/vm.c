@@ -95,7 +95,9 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	if (err)
 		return err;
 	irq_init(vm);
-	err = shadow_init(vm, c->roots ?: LIGEIRO_ROOTS_DEFAULT);
+	vm->rw = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	err = vm->rw ? shadow_init(vm, c->roots ?: LIGEIRO_ROOTS_DEFAULT) :
+		       -ENOMEM;
 	if (!err && !fpu_alloc_guest_fpstate(&vm->fpu))
 		err = -ENOMEM;
 	if (err) {
@@ -103,15 +105,17 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 		return err;
 	}
 	/* The guest starts at ring 1 with interrupts (virtually) off. */
-	memset(&vm->regs, 0, sizeof(vm->regs));
-	vm->regs.rip = c->entry;
-	vm->regs.cs = LIGEIRO_GUEST_KERNEL_CS;
-	vm->regs.ss = LIGEIRO_GUEST_KERNEL_DS;
-	vm->regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_IF;
-	vm->regs.rdi = c->boot_gpa;
-	memset(&vm->segs, 0, sizeof(vm->segs));
-	vm->segs.ds = LIGEIRO_GUEST_KERNEL_DS;
-	vm->segs.es = LIGEIRO_GUEST_KERNEL_DS;
+	vm->regs = &vm->rw->regs;
+	vm->segs = &vm->rw->segs;
+	memset(vm->regs, 0, sizeof(*vm->regs));
+	vm->regs->rip = c->entry;
+	vm->regs->cs = LIGEIRO_GUEST_KERNEL_CS;
+	vm->regs->ss = LIGEIRO_GUEST_KERNEL_DS;
+	vm->regs->rflags = X86_EFLAGS_FIXED | X86_EFLAGS_IF;
+	vm->regs->rdi = c->boot_gpa;
+	memset(vm->segs, 0, sizeof(*vm->segs));
+	vm->segs->ds = LIGEIRO_GUEST_KERNEL_DS;
+	vm->segs->es = LIGEIRO_GUEST_KERNEL_DS;
 	/*
 	 * Trap mode's virtual CPU is as a native boot leaves it on its way
 	 * to 64-bit C code: protected mode, paging, PAE, long mode.
@@ -135,6 +139,8 @@ void vm_destroy(struct ligeiro_vm *vm)
 	if (vm->fpu.fpstate)
 		fpu_free_guest_fpstate(&vm->fpu);
 	shadow_destroy(vm);
+	free_page((unsigned long)vm->rw);	/* no root maps it now */
+	vm->rw = NULL;
 	unpin_user_pages_dirty_lock(vm->pages, vm->npages, true);
 	kvfree(vm->pages);
 	vm->pages = NULL;

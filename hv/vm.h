@@ -123,8 +123,10 @@ struct virt_pc {
  * @loads: a clock for @roots' @used.
  * @shadow_tables: how many tables the lower halves of @roots hold now;
  *	@shadow_tables_max: the bound (SHADOW_TABLES_MIN...).
- * @regs: the guest's registers while it is not running.
- * @segs: its data segments and FS/GS bases.
+ * @rw: the guest's own page at the Switcher's rw slot (switcher.c):
+ *	the exit path leaves its registers there, the entry takes them.
+ * @regs: the guest's registers, in @rw; @segs: its data segments and
+ *	FS/GS bases, in @rw too.
  * @cr2: the faulting address of the last page fault exit.
  * @shared: the guest's struct ligeiro_shared once registered, or NULL (a
  *	pinned page of guest memory: the pointer is kept, not looked up at
@@ -165,8 +167,9 @@ struct ligeiro_vm {
 	struct shadow_root *cur;
 	u64 loads;
 	unsigned long shadow_tables, shadow_tables_max;
-	struct switcher_regs regs;
-	struct switcher_segs segs;
+	struct switcher_rw *rw;
+	struct switcher_regs *regs;
+	struct switcher_segs *segs;
 	u64 cr2;
 	struct ligeiro_shared *shared;
 	u64 idt_gpa;
