@@ -99,10 +99,12 @@ killed() {
 		sh -c "test $st = $LIGEIRO_EXIT_KILLED && grep -Eq 'guest killed: .*($reason)' /tmp/$name.out"
 }
 
-# wait_for WORD FILE: until FILE says WORD, or ten seconds have passed.
+# wait_for WORD FILE: until FILE says WORD, or thirty seconds have passed
+# (a guest usually says it in under a second; on a loaded CI machine a
+# launcher started in the background has been seen to take over ten).
 wait_for() {
 	n=0
-	while ! grep -q "$1" "$2" && [ $n -lt 200 ]; do
+	while ! grep -q "$1" "$2" && [ $n -lt 600 ]; do
 		usleep 50000
 		n=$((n + 1))
 	done

@@ -57,8 +57,11 @@ check ws.hostile_nmi "status $st, $unknown unknown NMIs in the log" -- \
 #    and a host task on the same CPU keeps running meanwhile.
 taskset -c 0 ligeiro $G -- spin >/tmp/spin.out 2>&1 &
 pid=$!
+t0=$(uptime_cs)
 wait_for spinning /tmp/spin.out
-check ws.spinning "the guest reached its spin loop" -- grep -q spinning /tmp/spin.out
+t1=$(uptime_cs)
+check ws.spinning "the guest reached its spin loop ($(((t1 - t0) * 10)) ms; it said: $(tr '\n' ' ' </tmp/spin.out | cut -c1-100))" -- \
+	grep -q spinning /tmp/spin.out
 # (rename is atomic: the reader never sees a half-written file)
 (i=0; while :; do i=$((i + 1)); echo $i >/tmp/count.new; mv /tmp/count.new /tmp/count; done) &
 counter=$!
