@@ -359,33 +359,35 @@ def charts(doc, out):
     ys = [off.get("ctxswitch_p%d" % p, {}).get("icount") for p in RING]
     if all(ys):
         ax.plot(RING, ys, marker="x", linestyle="--", label="pv, --roots=4")
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(RING, [str(p) for p in RING])
-    ax.set_yscale("log")
-    ax.set_xlabel("processes taking turns")
-    ax.set_ylabel("instructions per switch")
-    ax.set_title("A context switch as the processes grow in number")
-    ax.legend()
-    fig.tight_layout()
-    paths.append(out / "bench-procs.png")
-    fig.savefig(paths[-1], dpi=120)
+    paths.append(loglog(fig, ax, RING, "processes taking turns",
+                        "instructions per switch",
+                        "A context switch as the processes grow in number",
+                        out / "bench-procs.png"))
     sizes = sorted((int(mib), v.get("icount"))
                    for mib, v in doc["creation"].items())
     if sizes and all(ns for _, ns in sizes):
         fig, ax = plt.subplots(figsize=(7, 3.5))
         ax.plot([m for m, _ in sizes], [ns for _, ns in sizes], marker="o",
                 label="pv")
-        ax.set_xscale("log", base=2)
-        ax.set_xticks([m for m, _ in sizes], [str(m) for m, _ in sizes])
-        ax.set_yscale("log")
-        ax.set_xlabel("guest memory, MiB (--mem)")
-        ax.set_ylabel("instructions")
-        ax.set_title("Creating a guest (LIGEIRO_CREATE_VM) by its memory")
-        ax.legend()
-        fig.tight_layout()
-        paths.append(out / "bench-memory.png")
-        fig.savefig(paths[-1], dpi=120)
+        paths.append(loglog(fig, ax, [m for m, _ in sizes],
+                            "guest memory, MiB (--mem)", "instructions",
+                            "Creating a guest (LIGEIRO_CREATE_VM) by its "
+                            "memory", out / "bench-memory.png"))
     return paths
+
+
+def loglog(fig, ax, xs, xlabel, ylabel, title, path):
+    """Finish a chart of cost against a doubling size; save it to path."""
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(xs, [str(x) for x in xs])
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return path
 
 
 def main(argv):
