@@ -6,7 +6,7 @@
  * Each privileged instruction it executes there (cli, mov to %cr3, out,
  * lidt...) raises a #GP instead of running, and run.c sends that here.
  * We fetch the instruction from the guest's memory, decode it (decode.c),
- * carry it out on the virtual CPU of struct virt_cpu or the devices of
+ * carry it out on the virtual CPU of struct ligeiro_virt_cpu or the devices of
  * pc.c, and step over it.  The guest cannot tell -- except by the clock,
  * and by the instructions that do *not* trap: that is Popek and Goldberg's
  * point, and book chapter 8's.
@@ -25,10 +25,6 @@
 #include "decode.h"
 #include "vm.h"
 
-/* What the native guest may set in %cr4: paging, SSE, UMIP and friends. */
-#define CR4_ALLOWED	(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | \
-			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | \
-			 X86_CR4_DE | X86_CR4_TSD | X86_CR4_MCE | X86_CR4_PCE)
 #define EMUL_AGAIN		2	/* execute(): leave rip, run it again */
 #define OPCODE_HLT		0xf4
 #define DESC_TYPE_TSS		9	/* 64-bit TSS, available */
@@ -84,7 +80,7 @@ static int operand(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 }
 
 /* mov from %crN.  Return 0, or -1 for a register that does not exist. */
-static int read_cr(struct virt_cpu *cpu, unsigned int n, u64 *value)
+static int read_cr(struct ligeiro_virt_cpu *cpu, unsigned int n, u64 *value)
 {
 	switch (n) {
 	case 0: *value = cpu->cr0; return 0;
@@ -104,7 +100,7 @@ static int write_cr(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		    unsigned int n, u64 value)
 {
 	/* LAB(trap): begin */
-	struct virt_cpu *cpu = &vm->cpu;
+	struct ligeiro_virt_cpu *cpu = &vm->cpu;
 
 	switch (n) {
 	case 0:
@@ -149,7 +145,7 @@ static int write_cr(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
  */
 static int load_tr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u16 sel)
 {
-	struct virt_cpu *cpu = &vm->cpu;
+	struct ligeiro_virt_cpu *cpu = &vm->cpu;
 	u64 where = cpu->gdt_base + (sel & ~7), desc[2];
 	int err;
 
@@ -174,7 +170,7 @@ static int load_tr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u16 sel)
 static int load_table(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		      const struct decoded_insn *in)
 {
-	struct virt_cpu *cpu = &vm->cpu;
+	struct ligeiro_virt_cpu *cpu = &vm->cpu;
 	u8 desc[10];
 	u64 base, gpa;
 	u16 limit;
@@ -260,7 +256,7 @@ static int msr(struct ligeiro_vm *vm, struct ligeiro_exit *exit, bool write)
  * Return 0 with *@hlt set, or 1 if the guest's tables got it killed.
  */
 static int next_is_hlt(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
-		       const struct decoded_insn *in, bool *hlt)
+		       const struct decoded_insn *in, u8 *hlt)
 {
 	u8 byte = 0;
 	int err = guest_peek(vm, exit, vm->regs->rip + in->len, &byte, 1);
@@ -275,7 +271,7 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 {
 	/* LAB(trap): begin */
 	struct switcher_regs *r = vm->regs;
-	struct virt_cpu *cpu = &vm->cpu;
+	struct ligeiro_virt_cpu *cpu = &vm->cpu;
 	u64 value = 0;
 	u16 port = in->port_dx ? (u16)r->rdx : in->port;
 	int err;

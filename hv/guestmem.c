@@ -62,8 +62,10 @@ int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 		if (write && w.leaf && !(*w.leaf & _PAGE_DIRTY))
 			WRITE_ONCE(*w.leaf, *w.leaf | _PAGE_DIRTY);
 		p = vm_page_ptr(vm, w.gpa + offset_in_page(va));
-		if (write)
+		if (write) {
 			memcpy(p, buf, n);
+			vm_mark_dirty(vm, w.gpa);
+		}
 		else
 			memcpy(buf, p, n);
 		buf += n;

@@ -31,19 +31,28 @@ static int set_stack(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	return 0;
 }
 
-/* Register the shared page and tell the guest where the Switcher is. */
+/*
+ * Register the shared page at @gpa (a page of guest memory) and tell the
+ * guest where the Switcher is and how fast this host's TSC runs; a
+ * restored state registers it again on its new host (state.c).
+ */
+void vm_share(struct ligeiro_vm *vm, u64 gpa)
+{
+	struct ligeiro_shared *shared = vm_page_ptr(vm, gpa);
+
+	vm->shared = shared;
+	vm->shared_gpa = gpa;
+	WRITE_ONCE(shared->switcher_addr, switcher_guest_addr());
+	WRITE_ONCE(shared->tsc_khz, tsc_khz);
+}
+
 static int hcall_init(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		      u64 gpa)
 {
-	struct ligeiro_shared *shared;
-
 	if (!PAGE_ALIGNED(gpa) || !vm_range_ok(vm, gpa, PAGE_SIZE))
 		return vm_kill(vm, exit, "init: shared page 0x%llx is not a page of guest memory",
 			       gpa);
-	shared = vm_page_ptr(vm, gpa);
-	vm->shared = shared;
-	WRITE_ONCE(shared->switcher_addr, switcher_guest_addr());
-	WRITE_ONCE(shared->tsc_khz, tsc_khz);
+	vm_share(vm, gpa);
 	return 0;
 }
 

@@ -131,13 +131,20 @@ bool irq_halt(struct ligeiro_vm *vm)
 	/* LAB(irq): end */
 }
 
+/* An IDT at @gpa would lie in one page of guest memory, aligned. */
+bool irq_idt_fits(struct ligeiro_vm *vm, u64 gpa)
+{
+	return !(gpa & 7) &&
+	       vm_range_ok(vm, gpa, IDT_ENTRIES * sizeof(gate_desc)) &&
+	       offset_in_page(gpa) + IDT_ENTRIES * sizeof(gate_desc) <= PAGE_SIZE;
+}
+
 /** irq_load_idt() - HCALL_LOAD_IDT: the guest's IDT is at @gpa. */
 int irq_load_idt(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa)
 {
 	gate_desc *idt, *g;
 
-	if (gpa & 7 || !vm_range_ok(vm, gpa, IDT_ENTRIES * sizeof(gate_desc)) ||
-	    offset_in_page(gpa) + IDT_ENTRIES * sizeof(gate_desc) > PAGE_SIZE)
+	if (!irq_idt_fits(vm, gpa))
 		return vm_kill(vm, exit, "load_idt: 0x%llx is not a page-contained IDT in guest memory",
 			       gpa);
 	vm->idt_gpa = gpa;

@@ -62,8 +62,6 @@ static long ioctl_run(struct ligeiro_vm *vm, void __user *arg)
 	struct ligeiro_exit exit;
 	int err;
 
-	if (!vm->pages)
-		return -EINVAL;
 	/* It brings back the value of a device read it did (device.c). */
 	if (copy_from_user(&exit, arg, sizeof(exit)))
 		return -EFAULT;
@@ -71,6 +69,29 @@ static long ioctl_run(struct ligeiro_vm *vm, void __user *arg)
 	if (!err && copy_to_user(arg, &exit, sizeof(exit)))
 		return -EFAULT;
 	return err;
+}
+
+/* The requests that work the VM itself, one thread at a time. */
+static long ioctl_locked(struct ligeiro_vm *vm, unsigned int cmd,
+			 void __user *uarg)
+{
+	if (cmd == LIGEIRO_CREATE_VM)
+		return ioctl_create(vm, uarg);
+	if (cmd != LIGEIRO_RUN && cmd != LIGEIRO_GET_VCPU &&
+	    cmd != LIGEIRO_SET_VCPU && cmd != LIGEIRO_GET_DIRTY)
+		return -ENOTTY;
+	if (!vm->pages)
+		return -EINVAL;
+	switch (cmd) {
+	case LIGEIRO_RUN:
+		return ioctl_run(vm, uarg);
+	case LIGEIRO_GET_VCPU:
+		return state_get(vm, uarg);
+	case LIGEIRO_SET_VCPU:
+		return state_set(vm, uarg);
+	default:
+		return state_dirty(vm, uarg);
+	}
 }
 
 /**
@@ -101,13 +122,10 @@ static long ligeiro_ioctl(struct file *filp, unsigned int cmd,
 		irq_line(vm, arg);
 		return 0;
 	}
-	if (cmd != LIGEIRO_CREATE_VM && cmd != LIGEIRO_RUN)
-		return -ENOTTY;
-
 	/* One thread at a time works the VM; a signal ends the wait. */
 	if (mutex_lock_interruptible(&vm->lock))
 		return -EINTR;
-	ret = cmd == LIGEIRO_RUN ? ioctl_run(vm, uarg) : ioctl_create(vm, uarg);
+	ret = ioctl_locked(vm, cmd, uarg);
 	mutex_unlock(&vm->lock);
 	return ret;
 }

@@ -119,6 +119,36 @@ unsigned long pt_free_lower(u64 *root)
 	return n;
 }
 
+/* Clear the write bit of every leaf below @table (at @level). */
+static void pt_protect_level(u64 *table, int level)
+{
+	int i;
+
+	for (i = 0; i < PT_ENTRIES; i++) {
+		if (!(table[i] & _PAGE_PRESENT))
+			continue;
+		if (level == 1)
+			table[i] &= ~_PAGE_RW;
+		else
+			pt_protect_level(__va(table[i] & PTE_PFN_MASK),
+					 level - 1);
+	}
+}
+
+/**
+ * pt_protect_lower() - make every page the lower half of @root maps
+ * read-only (our tables have no huge pages: a leaf is always level 1).
+ */
+void pt_protect_lower(u64 *root)
+{
+	int i;
+
+	for (i = 0; i < PT_ENTRIES / 2; i++)
+		if (root[i] & _PAGE_PRESENT)
+			pt_protect_level(__va(root[i] & PTE_PFN_MASK),
+					 PT_LEVELS - 1);
+}
+
 /** pt_free() - free every table of the tree rooted at @root. */
 void pt_free(u64 *root)
 {

@@ -53,7 +53,7 @@ static u64 pit_ns(u16 count)
 /* A data byte for channel @ch: low byte, high byte, or whichever. */
 static void pit_write(struct ligeiro_vm *vm, unsigned int ch, u8 value)
 {
-	struct virt_pc *pc = &vm->pc;
+	struct ligeiro_virt_pc *pc = &vm->pc;
 	u8 access = pc->pit_access[ch];
 	u16 *count = &pc->pit_count[ch];
 
@@ -75,7 +75,7 @@ static void pit_write(struct ligeiro_vm *vm, unsigned int ch, u8 value)
 }
 
 /* Port 0x61: channel 2's output is high once its count has run out. */
-static u8 sysctl_read(struct virt_pc *pc)
+static u8 sysctl_read(struct ligeiro_virt_pc *pc)
 {
 	u8 value = pc->port61;
 
@@ -86,17 +86,17 @@ static u8 sysctl_read(struct virt_pc *pc)
 	return value;
 }
 
-static void sysctl_write(struct virt_pc *pc, u8 value)
+static void sysctl_write(struct ligeiro_virt_pc *pc, u8 value)
 {
 	if (value & SYSCTL_GATE2 && !(pc->port61 & SYSCTL_GATE2))
 		pc->ch2_start = ktime_get();	/* a rising gate starts it */
 	pc->port61 = value & 0x0f;
 }
 
-static void pic_write(struct virt_pic *pic, bool data, u8 value)
+static void pic_write(struct ligeiro_virt_pic *pic, bool data, u8 value)
 {
 	if (!data && value & PIC_ICW1) {
-		*pic = (struct virt_pic){ .icw = 1,
+		*pic = (struct ligeiro_virt_pic){ .icw = 1,
 					  .icw4_due = value & PIC_ICW1_IC4 };
 	} else if (!data) {
 		/* OCW2's EOI clears the highest-priority in-service bit */
@@ -126,7 +126,7 @@ static void pic_write(struct virt_pic *pic, bool data, u8 value)
  */
 int pic_ack(struct ligeiro_vm *vm, bool take)
 {
-	struct virt_pic *pic = &vm->pc.pic[0];
+	struct ligeiro_virt_pic *pic = &vm->pc.pic[0];
 	unsigned long lines = READ_ONCE(vm->pending) & ~pic->imr & 0xff;
 	unsigned int irq;
 
@@ -143,7 +143,7 @@ int pic_ack(struct ligeiro_vm *vm, bool take)
 }
 
 /* COM1: always ready to send, nothing received, no interrupt. */
-static u8 uart_in(struct virt_pc *pc, unsigned int reg)
+static u8 uart_in(struct ligeiro_virt_pc *pc, unsigned int reg)
 {
 	switch (reg) {
 	case UART_LSR:
@@ -163,7 +163,7 @@ static u8 uart_in(struct virt_pc *pc, unsigned int reg)
  */
 u32 pc_in(struct ligeiro_vm *vm, u16 port, unsigned int size)
 {
-	struct virt_pc *pc = &vm->pc;
+	struct ligeiro_virt_pc *pc = &vm->pc;
 
 	switch (port) {
 	case COM1_BASE ... COM1_BASE + 7:
@@ -184,7 +184,7 @@ u32 pc_in(struct ligeiro_vm *vm, u16 port, unsigned int size)
  */
 int pc_flush(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
-	struct virt_pc *pc = &vm->pc;
+	struct ligeiro_virt_pc *pc = &vm->pc;
 
 	if (!pc->out_len)
 		return 0;
@@ -198,7 +198,7 @@ int pc_flush(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 /* A byte for COM1's transmitter: a whole line, or a full buffer, exits. */
 static int uart_send(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u8 c)
 {
-	struct virt_pc *pc = &vm->pc;
+	struct ligeiro_virt_pc *pc = &vm->pc;
 
 	pc->out[pc->out_len++] = c;
 	if (c == '\n' || pc->out_len == sizeof(pc->out))
@@ -215,7 +215,7 @@ static int uart_send(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u8 c)
 int pc_out(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u16 port,
 	   unsigned int size, u32 value)
 {
-	struct virt_pc *pc = &vm->pc;
+	struct ligeiro_virt_pc *pc = &vm->pc;
 	u8 byte = value;
 
 	switch (port) {

@@ -183,7 +183,7 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
  * fault in the Switcher, so hold them to what ring 1 and 3 may have: the
  * flags are made safe, and false means the selectors or rip cannot be.
  */
-static bool regs_sanitize(struct switcher_regs *r)
+bool regs_sanitize(struct switcher_regs *r)
 {
 	r->rflags = (r->rflags | X86_EFLAGS_IF | X86_EFLAGS_FIXED) &
 		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT);

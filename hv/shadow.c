@@ -79,8 +79,10 @@ int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 		w->write &= !!(entry & _PAGE_RW);
 		w->user &= !!(entry & _PAGE_USER);
 		w->nx |= !!(entry & _PAGE_NX);
-		if (!(entry & _PAGE_ACCESSED))
+		if (!(entry & _PAGE_ACCESSED)) {
 			WRITE_ONCE(*e, entry | _PAGE_ACCESSED);
+			vm_mark_dirty(vm, table);
+		}
 		table = entry & PTE_PFN_MASK;
 		if (level == 1 || (level <= 3 && entry & _PAGE_PSE)) {
 			/* a leaf: 4 KiB, or a 2 MiB / 1 GiB page */
@@ -92,6 +94,7 @@ int guest_walk(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 			w->gpa = table + (va & (span - 1) & PAGE_MASK);
 			w->leaf = e;
 			w->present = true;
+			vm_mark_dirty(vm, tables[level - 1]);	/* its D bit */
 			w->mmio = vm_mmio_gpa(w->gpa);
 			if (!w->mmio && !vm_range_ok(vm, w->gpa, PAGE_SIZE))
 				return vm_kill(vm, exit, "guest maps 0x%llx to 0x%llx, outside guest memory",
@@ -130,8 +133,10 @@ static u64 shadow_pte(struct ligeiro_vm *vm, u64 gpa, bool write, bool user,
 	u64 pte = ((u64)page_to_pfn(vm->pages[gpa >> PAGE_SHIFT]) <<
 		   PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED;
 
-	if (write)
+	if (write) {
 		pte |= _PAGE_RW | _PAGE_DIRTY;
+		vm_mark_dirty(vm, gpa);
+	}
 	if (user)
 		pte |= _PAGE_USER;
 	if (nx)
@@ -172,7 +177,8 @@ static void shadow_prefetch(struct ligeiro_vm *vm, u64 va,
 		    vm_mmio_gpa(gpa) || !vm_range_ok(vm, gpa, PAGE_SIZE))
 			continue;
 		spt[i] = shadow_pte(vm, gpa,
-				w->write && (gpte & _PAGE_RW) && (gpte & _PAGE_DIRTY),
+				w->write && (gpte & _PAGE_RW) &&
+				(gpte & _PAGE_DIRTY) && !vm->dirty,
 				w->user && (gpte & _PAGE_USER),
 				w->nx || (gpte & _PAGE_NX));
 	}
@@ -288,6 +294,21 @@ void shadow_drain(struct ligeiro_vm *vm)
 		shadow_invalidate(vm, READ_ONCE(sh->batch[i]));
 	WRITE_ONCE(sh->batch_count, 0);
 	vm->stats.batched += n;
+}
+
+/*
+ * Dirty logging (state.c): every root's writable entries become read-only,
+ * so the guest's next write to each page faults; shadow_fault() then maps
+ * it writable again, and shadow_pte() logs it.  The next world switch
+ * loads CR3, which drops whatever the TLB still held.
+ */
+void shadow_protect(struct ligeiro_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < vm->nroots; i++)
+		if (vm->roots[i].pml4)
+			pt_protect_lower(vm->roots[i].pml4);
 }
 
 /* Make @r an empty root for @gcr3, allocating it the first time. */

@@ -141,6 +141,8 @@ void vm_destroy(struct ligeiro_vm *vm)
 	shadow_destroy(vm);
 	free_page((unsigned long)vm->rw);	/* no root maps it now */
 	vm->rw = NULL;
+	kvfree(vm->dirty);
+	vm->dirty = NULL;
 	unpin_user_pages_dirty_lock(vm->pages, vm->npages, true);
 	kvfree(vm->pages);
 	vm->pages = NULL;

@@ -41,7 +41,7 @@
 	(((va) >> (PAGE_SHIFT + 9 * ((level) - 1))) & (PT_ENTRIES - 1))
 /* The guest-CR3 key of the root we build at creation, before the guest
  * has page tables of its own: guest memory identity-mapped. */
-#define SHADOW_IDENTITY	(~0ULL)
+#define SHADOW_IDENTITY	LIGEIRO_NO_CR3
 
 /**
  * struct shadow_root - one address space's shadow page tables.
@@ -58,53 +58,11 @@ struct shadow_root {
 	u64 used;
 };
 
-/**
- * struct virt_cpu - trap mode: the CPU state the guest believes it loaded.
- *
- * None of it is in the real CPU: the guest's privileged instructions trap
- * and emulate.c reads and writes these instead.  Descriptor-table bases
- * are guest-virtual (linear) addresses, as the instructions take them.
- * @cr0, @cr2, @cr3, @cr4, @cr8, @efer: the control registers and EFER.
- * @gdt_base, @gdt_limit, @idt_base, @idt_limit: what lgdt and lidt loaded.
- * @tr: the selector ltr loaded; @tss_base: that TSS's address.
- * @irq_enabled: the interrupt flag (cli, sti).
- * @sti_shadow: sti just ran: no interrupt before the next instruction.
+/*
+ * Trap mode's virtual CPU and PC devices (struct ligeiro_virt_cpu and
+ * struct ligeiro_virt_pc) are defined in uapi/ligeiro.h: they are part of
+ * the state LIGEIRO_GET_VCPU hands out, and one definition serves both.
  */
-struct virt_cpu {
-	u64 cr0, cr2, cr3, cr4, cr8, efer;
-	u64 gdt_base, idt_base;
-	u16 gdt_limit, idt_limit, tr;
-	u64 tss_base;
-	bool irq_enabled, sti_shadow;
-};
-
-/* One 8259A of trap mode's pair (pc.c). */
-struct virt_pic {
-	u8 imr, isr, base, icw, icw4_due;
-};
-
-/**
- * struct virt_pc - trap mode: the PC devices the native guest drives (pc.c).
- * @pic: the master and slave 8259A (lines reach only the master).
- * @pit_access: per channel: the command's access mode; @pit_hi: the next
- *	data byte is the high one; @pit_count: the count being written.
- * @ch2_count: channel 2's count; @ch2_start: when its gate went up.
- * @port61: the system control port's gate and speaker bits.
- * @uart: COM1's registers by offset (the divisor latch shares 0 and 1).
- * @out: transmitted bytes not yet given to the launcher; @out_len.
- */
-struct virt_pc {
-	struct virt_pic pic[2];
-	u8 pit_access[3];
-	bool pit_hi[3];
-	u16 pit_count[3];
-	u16 ch2_count;
-	ktime_t ch2_start;
-	u8 port61;
-	u8 uart[8];
-	char out[LIGEIRO_SERIAL_MAX];
-	unsigned int out_len;
-};
 
 /**
  * struct ligeiro_vm - everything the hypervisor knows about one guest.
@@ -130,7 +88,10 @@ struct virt_pc {
  * @cr2: the faulting address of the last page fault exit.
  * @shared: the guest's struct ligeiro_shared once registered, or NULL (a
  *	pinned page of guest memory: the pointer is kept, not looked up at
- *	every exit).
+ *	every exit); @shared_gpa: its guest-physical address.
+ * @dirty: while the launcher logs dirty pages (state.c), one bit per page
+ *	of guest memory the guest may have written since it last asked;
+ *	else NULL.
  * @idt_gpa: where the guest's IDT is (HCALL_LOAD_IDT), or 0: until then
  *	every guest fault is fatal.
  * @kstack: the guest kernel's stack for traps from ring 3 (pv mode;
@@ -172,6 +133,8 @@ struct ligeiro_vm {
 	struct switcher_segs *segs;
 	u64 cr2;
 	struct ligeiro_shared *shared;
+	u64 shared_gpa;
+	unsigned long *dirty;
 	u64 idt_gpa;
 	u64 kstack;
 	gate_desc syscall_gate;
@@ -182,8 +145,8 @@ struct ligeiro_vm {
 	struct fpu_guest fpu;
 	u32 pkru;
 	struct ligeiro_stats stats;
-	struct virt_cpu cpu;
-	struct virt_pc pc;
+	struct ligeiro_virt_cpu cpu;
+	struct ligeiro_virt_pc pc;
 	bool ready;
 	const char *lab_missing;
 	bool mmio_read;
@@ -208,6 +171,21 @@ static inline bool vm_range_ok(const struct ligeiro_vm *vm, u64 gpa, u64 len)
 	return gpa <= vm_mem_size(vm) && len <= vm_mem_size(vm) - gpa;
 }
 
+/*
+ * Dirty logging: page @gpa may now be written without an exit (a
+ * writable shadow entry), or the hypervisor wrote it for the guest.
+ */
+static inline void vm_mark_dirty(struct ligeiro_vm *vm, u64 gpa)
+{
+	if (unlikely(vm->dirty))
+		__set_bit(gpa >> PAGE_SHIFT, vm->dirty);
+}
+
+/* What the native guest may set in %cr4: paging, SSE, UMIP and friends. */
+#define CR4_ALLOWED	(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | \
+			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | \
+			 X86_CR4_DE | X86_CR4_TSD | X86_CR4_MCE | X86_CR4_PCE)
+
 /* vm.c */
 int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c);
 void vm_destroy(struct ligeiro_vm *vm);
@@ -219,6 +197,7 @@ u64 *pt_entry(u64 *root, unsigned long va, unsigned long *tables);
 int pt_map(u64 *root, unsigned long va, unsigned long pfn, u64 flags,
 	   unsigned long *tables);
 unsigned long pt_free_lower(u64 *root);
+void pt_protect_lower(u64 *root);
 void pt_free(u64 *root);
 
 /* shadow.c */
@@ -248,6 +227,7 @@ int shadow_new_cr3(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gcr3,
 		   bool fresh);
 void shadow_invalidate(struct ligeiro_vm *vm, u64 va);
 void shadow_drain(struct ligeiro_vm *vm);
+void shadow_protect(struct ligeiro_vm *vm);
 
 /* guestmem.c */
 int guest_copy(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
@@ -265,6 +245,7 @@ int guest_phys(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 va,
 void irq_init(struct ligeiro_vm *vm);
 int irq_reflect(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int irq_deliver(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+bool irq_idt_fits(struct ligeiro_vm *vm, u64 gpa);
 int irq_load_idt(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa);
 int irq_soft(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector);
 int irq_raise(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 vector,
@@ -284,6 +265,7 @@ void switcher_new_run(struct ligeiro_vm *vm);
 void switcher_run(struct ligeiro_vm *vm);
 
 /* run.c */
+bool regs_sanitize(struct switcher_regs *r);
 int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	    const char *fmt, ...) __printf(3, 4);
@@ -309,6 +291,12 @@ int pic_ack(struct ligeiro_vm *vm, bool take);
 
 /* hypercall.c */
 int hypercall(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+void vm_share(struct ligeiro_vm *vm, u64 gpa);
+
+/* state.c */
+long state_get(struct ligeiro_vm *vm, void __user *arg);
+long state_set(struct ligeiro_vm *vm, const void __user *arg);
+long state_dirty(struct ligeiro_vm *vm, const void __user *arg);
 
 /* The shared page, once registered (a whole page of guest memory). */
 static inline struct ligeiro_shared *vm_shared(struct ligeiro_vm *vm)

@@ -70,6 +70,24 @@ void devices_poll(void)
 	console_input(&slots[SLOT_CONSOLE]);
 }
 
+void devices_save(struct devices_state *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIGEIRO_MMIO_SLOTS; i++)
+		vdev_save(&slots[i], &s->slot[i]);
+}
+
+int devices_load(const struct devices_state *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIGEIRO_MMIO_SLOTS; i++)
+		if (vdev_load(&slots[i], &s->slot[i]))
+			return -1;
+	return 0;
+}
+
 void devices_print_stats(void)
 {
 	const struct vdev *d;

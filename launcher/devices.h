@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <ligeiro.h>
+
 #include "vq.h"
 
 /* The most queues a device of ours has: the console's two. */
@@ -64,6 +66,29 @@ struct vdev {
 	void *priv;			/* the device's own state */
 };
 
+/*
+ * One slot's transport state, as a saved or migrating guest carries it
+ * (snapshot.c): every register the driver wrote, and where each queue's
+ * device side stands.  No request is ever in flight at an exit: a device
+ * serves its queue whole inside the notify that asked.
+ */
+struct vdev_state {
+	uint32_t device_id, status, isr, queue_sel;
+	uint32_t features_sel, driver_features_sel;
+	uint64_t driver_features;
+	uint8_t config[8];
+	struct {
+		uint64_t desc, driver, device;
+		uint32_t num, ready;
+		uint16_t last_avail, used_idx;
+		uint32_t pad;
+	} q[VIRTIO_MAX_QUEUES];
+};
+
+struct devices_state {
+	struct vdev_state slot[LIGEIRO_MMIO_SLOTS];
+};
+
 /* mmio.c: the register file. */
 /* An empty slot; a device's create() fills it in. */
 void vdev_init(struct vdev *d, const struct guest_mem *mem,
@@ -71,6 +96,9 @@ void vdev_init(struct vdev *d, const struct guest_mem *mem,
 uint32_t virtio_read(struct vdev *d, uint32_t off, uint32_t size);
 void virtio_write(struct vdev *d, uint32_t off, uint32_t size,
 		  uint32_t value);
+/* A slot's state out, and back in: 0, or -1 after saying why not. */
+void vdev_save(const struct vdev *d, struct vdev_state *s);
+int vdev_load(struct vdev *d, const struct vdev_state *s);
 /* Serve queue @q now (a notification, or input arrived); interrupt. */
 void virtio_kick(struct vdev *d, unsigned int q);
 /* vq_pop() for a device: counts the request, or reports the fault. */
@@ -100,5 +128,7 @@ uint32_t devices_mmio(unsigned int slot, uint32_t off, uint32_t size,
 		      bool write, uint32_t value);
 void devices_poll(void);
 void devices_print_stats(void);
+void devices_save(struct devices_state *s);
+int devices_load(const struct devices_state *s);
 
 #endif /* LIGEIRO_LAUNCHER_DEVICES_H */

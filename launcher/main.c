@@ -35,7 +35,9 @@
 #include <ligeiro.h>
 #include "devices.h"
 #include "elf.h"
+#include "migrate.h"
 #include "run.h"
+#include "snapshot.h"
 
 #define PROG		"ligeiro"
 
@@ -63,6 +65,9 @@ struct options {
 	uint64_t mem_size;
 	const char *guest;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
+	bool machine;		/* an option that shapes a new machine */
+	const char *save, *migrate;	/* --save=FILE, --migrate=unix:PATH */
+	const char *restore, *incoming;	/* --restore=FILE, --incoming=... */
 	struct devices_options dev;
 };
 
@@ -114,6 +119,11 @@ static void print_help(void)
 	       "  --no-prefetch   shadow only the page that faulted, not its neighbours\n"
 	       "  --no-kick-poll  the disk driver sleeps for each completion, not looks first\n"
 	       "  --no-lazy-host  save host state and switch MSRs at every world switch\n"
+	       "  --save=FILE     on SIGUSR1, save the guest to FILE and exit\n"
+	       "  --migrate=unix:PATH  on SIGUSR1, move the guest live to the launcher\n"
+	       "                  waiting with --incoming=unix:PATH, and exit\n"
+	       "  --restore=FILE  go on with the guest saved in FILE (no GUEST.elf)\n"
+	       "  --incoming=unix:PATH  wait at PATH for a migrating guest and run it\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -241,9 +251,22 @@ static int parse_option(const char *arg, struct options *o)
 	} else if (!strcmp(arg, "--stats")) {
 		o->stats = true;
 	} else if ((v = value_of(arg, "--mem"))) {
+		o->machine = true;
 		return parse_mem(v, &o->mem_size);
 	} else if ((v = value_of(arg, "--mode"))) {
+		o->machine = true;
 		return parse_mode(v, &o->mode);
+	} else if ((v = value_of(arg, "--save")) ||
+		   (v = value_of(arg, "--restore"))) {
+		if (!*v)
+			return usage_error("%.9s needs a file name", arg);
+		*(arg[2] == 's' ? &o->save : &o->restore) = v;
+	} else if ((v = value_of(arg, "--migrate")) ||
+		   (v = value_of(arg, "--incoming"))) {
+		if (migrate_check_spec(v))
+			return usage_error("%s: give unix:PATH, a Unix socket's path",
+					   arg);
+		*(arg[2] == 'm' ? &o->migrate : &o->incoming) = v;
 	} else if ((v = value_of(arg, "--disk"))) {
 		if (!*v)
 			return usage_error("--disk= needs a file name");
@@ -253,17 +276,24 @@ static int parse_option(const char *arg, struct options *o)
 	} else if (!strcmp(arg, "--no-event-idx")) {
 		o->dev.no_event_idx = true;
 	} else if ((v = value_of(arg, "--roots"))) {
+		o->machine = true;
 		return parse_roots(v, &o->roots);
 	} else if (!strcmp(arg, "--no-fused-switch")) {
+		o->machine = true;
 		o->boot_flags |= LIGEIRO_BOOT_NO_FUSED_SWITCH;
 	} else if (!strcmp(arg, "--no-kick-poll")) {
+		o->machine = true;
 		o->boot_flags |= LIGEIRO_BOOT_NO_KICK_POLL;
 	} else if (!strcmp(arg, "--no-prefetch")) {
+		o->machine = true;
 		o->create_flags |= LIGEIRO_CREATE_NO_PREFETCH;
 	} else if (!strcmp(arg, "--no-lazy-host")) {
+		o->machine = true;
 		o->create_flags |= LIGEIRO_CREATE_NO_LAZY_HOST;
 	} else if (!strcmp(arg, "--mem") || !strcmp(arg, "--mode") ||
-		   !strcmp(arg, "--disk") || !strcmp(arg, "--roots")) {
+		   !strcmp(arg, "--disk") || !strcmp(arg, "--roots") ||
+		   !strcmp(arg, "--save") || !strcmp(arg, "--restore") ||
+		   !strcmp(arg, "--migrate") || !strcmp(arg, "--incoming")) {
 		return usage_error("%s needs a value, as in %s=...", arg, arg);
 	} else {
 		return usage_error("unknown option '%s'", arg);
@@ -294,6 +324,29 @@ static int join_cmdline(char **words, int n, char *buf)
 	return 0;
 }
 
+/*
+ * A saved or arriving guest brings its machine along: memory, mode and
+ * the rest come from it, and a guest image or guest words cannot apply.
+ */
+static int check_resume(const struct options *o)
+{
+	const char *opt = o->restore ? "--restore" : "--incoming";
+
+	if (o->restore && o->incoming)
+		return usage_error("--restore and --incoming: one guest at a time");
+	if (o->guest || o->cmdline[0])
+		return usage_error("%s takes no guest image or guest words: the guest comes with its state",
+				   opt);
+	if (o->machine)
+		return usage_error("%s: memory, mode and the --no-... options come from the saved guest",
+				   opt);
+	if (o->save && o->migrate)
+		return usage_error("--save and --migrate: choose one");
+	if (o->dev.disk_ro && !o->dev.disk)
+		return usage_error("--disk-ro without --disk=FILE");
+	return 0;
+}
+
 /* Options, then one GUEST.elf, then optionally "--" and the guest's words. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -320,10 +373,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->guest = arg;
 		}
 	}
+	if (o->restore || o->incoming)
+		return check_resume(o);
 	if (!o->guest && !o->help && !o->version)
 		return usage_error("no guest image given");
 	if (o->dev.disk_ro && !o->dev.disk)
 		return usage_error("--disk-ro without --disk=FILE");
+	if (o->save && o->migrate)
+		return usage_error("--save and --migrate: choose one");
 	return 0;
 }
 
@@ -439,11 +496,50 @@ out:
 	return ret;
 }
 
+/*
+ * --restore, --incoming: read the saved guest whole (nothing is loaded
+ * unless all of it checks out), give it this launcher's devices, and run
+ * it from where it stood.
+ */
+static int resume_guest(const struct options *o)
+{
+	static struct snap_in in;
+	const char *what = o->restore ? o->restore : o->incoming;
+	struct resume resume = { &in.vcpu, -1 };
+	struct guest_mem mem = { 0 };
+	int fd, ret;
+
+	fd = o->restore ? open(o->restore, O_RDONLY | O_CLOEXEC) :
+	     incoming_accept(o->incoming);
+	if (fd < 0 && o->restore)
+		say("cannot open %s: %s", o->restore, strerror(errno));
+	if (fd < 0)
+		return LIGEIRO_EXIT_USAGE;
+	ret = snap_read(fd, what, &in);
+	if (o->restore)
+		close(fd);
+	else
+		resume.ack_fd = fd;
+	if (ret)
+		return ret;
+	mem.base = (unsigned char *)(uintptr_t)in.create.mem_addr;
+	mem.size = in.create.mem_size;
+	ret = devices_setup(&o->dev, &mem);
+	if (ret)
+		return ret;
+	if (devices_load(&in.devices))
+		return LIGEIRO_EXIT_BADIMAGE;
+	say("%s: %llu pages of memory, the vCPU and the devices loaded",
+	    what, (unsigned long long)in.pages);
+	outgoing_setup(o->save, o->migrate, &mem);
+	return run_guest(&in.create, &resume, o->stats);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .mode = LIGEIRO_MODE_PV, .mem_size = MEM_DEFAULT };
 	struct ligeiro_create create = { 0 };
-	struct guest_mem mem;
+	struct guest_mem mem = { 0 };
 	int ret;
 
 	ret = parse_args(argc, argv, &o);
@@ -456,6 +552,8 @@ int main(int argc, char **argv)
 	if (o.version)
 		return print_version();
 
+	if (o.restore || o.incoming)
+		return resume_guest(&o);
 	ret = load_guest(&o, &create);
 	if (ret)
 		return ret;
@@ -464,5 +562,6 @@ int main(int argc, char **argv)
 	ret = devices_setup(&o.dev, &mem);
 	if (ret)
 		return ret;
-	return run_guest(&create, o.stats);
+	outgoing_setup(o.save, o.migrate, &mem);
+	return run_guest(&create, NULL, o.stats);
 }

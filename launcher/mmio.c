@@ -184,6 +184,89 @@ static void set_ready(struct vdev *d, struct virtio_queue *q,
 	q->ready = true;
 }
 
+void vdev_save(const struct vdev *d, struct vdev_state *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->device_id = d->ops->device_id;
+	s->status = d->status;
+	s->isr = d->isr;
+	s->queue_sel = d->queue_sel;
+	s->features_sel = d->features_sel;
+	s->driver_features_sel = d->driver_features_sel;
+	s->driver_features = d->driver_features;
+	memcpy(s->config, d->config, sizeof(s->config));
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		const struct virtio_queue *q = &d->q[i];
+
+		s->q[i].desc = q->desc;
+		s->q[i].driver = q->driver;
+		s->q[i].device = q->device;
+		s->q[i].num = q->num;
+		s->q[i].ready = q->ready;
+		s->q[i].last_avail = q->vq.last_avail;
+		s->q[i].used_idx = q->vq.used_idx;
+	}
+}
+
+/*
+ * The saved state is untrusted (a file, a socket): the device must be the
+ * same one, and every ready queue passes the check QueueReady makes.
+ */
+int vdev_load(struct vdev *d, const struct vdev_state *s)
+{
+	unsigned int i;
+	int err;
+
+	if (s->device_id != d->ops->device_id) {
+		say("device slot %u: the saved guest had virtio device %u there, this launcher has %u (%s); give the same --disk",
+		    d->slot, s->device_id, d->ops->device_id, d->ops->name);
+		return -1;
+	}
+	if (memcmp(s->config, d->config, sizeof(s->config))) {
+		say("device slot %u (%s): its configuration differs from the saved one (a disk of another size?)",
+		    d->slot, d->ops->name);
+		return -1;
+	}
+	if (s->driver_features & ~d->features) {
+		say("device slot %u (%s): the saved driver uses features %#llx this launcher does not offer (--no-event-idx?)",
+		    d->slot, d->ops->name,
+		    (unsigned long long)(s->driver_features & ~d->features));
+		return -1;
+	}
+	d->status = s->status;
+	d->isr = s->isr;
+	d->queue_sel = s->queue_sel;
+	d->features_sel = s->features_sel;
+	d->driver_features_sel = s->driver_features_sel;
+	d->driver_features = s->driver_features;
+	for (i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		struct virtio_queue *q = &d->q[i];
+
+		*q = (struct virtio_queue){ .num = s->q[i].num,
+					    .desc = s->q[i].desc,
+					    .driver = s->q[i].driver,
+					    .device = s->q[i].device };
+		if (!s->q[i].ready)
+			continue;
+		err = i < d->ops->nr_queues ?
+		      vq_configure(&q->vq, d->mem, q->num, q->desc, q->driver,
+				   q->device, d->driver_features &
+				   VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX)) :
+		      -VQ_ERR_SIZE;
+		if (err) {
+			say("device slot %u (%s): saved queue %u: %s",
+			    d->slot, d->ops->name, i, vq_strerror(err));
+			return -1;
+		}
+		q->vq.last_avail = s->q[i].last_avail;
+		q->vq.used_idx = s->q[i].used_idx;
+		q->ready = true;
+	}
+	return 0;
+}
+
 /* Half of a 64-bit register; the driver writes the two in any order. */
 static void set_half(uint64_t *reg, bool high, uint32_t v)
 {

@@ -8,7 +8,7 @@
  * says so before the guest starts, not in the middle of its run.
  *
  * The book describes it in "Virtual devices: virtio" (book/09-virtio.md).
- * This is the end of the tour.
+ * Read snapshot.h next.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "migrate.h"
 #include "run.h"
 
 int dev_open(int *version)
@@ -307,15 +308,25 @@ static int serve(int fd, const struct ligeiro_create *create, bool *ended)
 {
 	struct ligeiro_exit ex = { 0 };
 	struct own_state mine;
+	bool whole = true;	/* no device read is half done */
 	int ret;
 
 	own_state(&mine);
 	for (;;) {
+		/* A save or a migration's turn (migrate.c). */
+		if (whole) {
+			ret = outgoing_tick(fd, create);
+			if (ret >= 0)
+				return ret;
+		}
 		/* Input that came meanwhile (console.c): at every exit. */
 		devices_poll();
 		ret = ioctl(fd, LIGEIRO_RUN, &ex);
 		if (own_state_kept(&mine))
 			return LIGEIRO_EXIT_INTERNAL;
+		/* RUN completes a device read first, even when it is EINTR. */
+		whole = ret < 0 || ex.reason != LIGEIRO_RUN_MMIO ||
+			ex.mmio.write;
 		if (ret < 0) {
 			/*
 			 * A signal we survive, and the VM is still usable.
@@ -358,7 +369,21 @@ static int serve(int fd, const struct ligeiro_create *create, bool *ended)
 	}
 }
 
-int run_guest(const struct ligeiro_create *create, bool stats)
+/* Load a saved virtual CPU into the new VM; 0 or an exit status. */
+static int resume_vcpu(int fd, const struct resume *resume)
+{
+	if (ioctl(fd, LIGEIRO_SET_VCPU, resume->vcpu) < 0) {
+		say("LIGEIRO_SET_VCPU: the saved virtual CPU was refused: %s",
+		    strerror(errno));
+		return LIGEIRO_EXIT_BADIMAGE;
+	}
+	if (resume->ack_fd >= 0)
+		incoming_ack(resume->ack_fd);
+	return 0;
+}
+
+int run_guest(const struct ligeiro_create *create,
+	      const struct resume *resume, bool stats)
 {
 	bool ended = false;
 	uint64_t t0, create_ns;
@@ -389,6 +414,13 @@ int run_guest(const struct ligeiro_create *create, bool stats)
 	}
 
 	create_ns = now_ns() - t0;
+	if (resume) {
+		ret = resume_vcpu(fd, resume);
+		if (ret) {
+			close(fd);
+			return ret;
+		}
+	}
 	devices_attach(fd);
 	ret = serve(fd, create, &ended);
 	if (stats && ended && print_stats(fd, create_ns))

@@ -29,16 +29,29 @@
  */
 int dev_open(int *version);
 
+/*
+ * A guest that goes on from where it was saved (--restore, --incoming):
+ * its virtual CPU, and the socket of the launcher it came from (or -1),
+ * to tell once the guest is loaded here.
+ */
+struct resume {
+	const struct ligeiro_vcpu *vcpu;
+	int ack_fd;
+};
+
 /**
  * run_guest() - create the VM and serve it until the guest stops.
  * @create: what LIGEIRO_CREATE_VM needs; the guest is already loaded into
  *	the memory at @create->mem_addr, boot block included.
+ * @resume: NULL to boot the guest, else the state it goes on from.
  * @stats: print the module's counters to stderr once the guest has ended.
  *
  * Return: the launcher's exit status: the guest's own shutdown code, or
- * one of the LIGEIRO_EXIT_* codes.
+ * one of the LIGEIRO_EXIT_* codes (0 also once the guest is saved or has
+ * migrated away).
  */
-int run_guest(const struct ligeiro_create *create, bool stats);
+int run_guest(const struct ligeiro_create *create,
+	      const struct resume *resume, bool stats);
 
 /* The start of every --stats line, for scripts to match. */
 #define STATS	"ligeiro-stats: "

@@ -21,6 +21,8 @@
  */
 #include <string.h>
 
+#include <ligeiro.h>
+
 #include "vq.h"
 
 /* A guest-written field, loaded once (the compiler may not reload it). */
@@ -43,6 +45,26 @@ static uint16_t *avail_event(struct vq *vq)
 {
 	return (uint16_t *)((unsigned char *)vq->used->ring +
 			    sizeof(struct virtq_used_elem) * vq->size);
+}
+
+void guest_mem_dirty(const struct guest_mem *mem, const void *p, size_t len)
+{
+	uint64_t page, first, last;
+
+	if (!mem->dirty || !len)
+		return;
+	first = ((const unsigned char *)p - mem->base) / LIGEIRO_PAGE_SIZE;
+	last = ((const unsigned char *)p - mem->base + len - 1) /
+	       LIGEIRO_PAGE_SIZE;
+	for (page = first; page <= last; page++)
+		mem->dirty[page / 64] |= 1ull << (page % 64);
+}
+
+/* The used ring, event field included: what the device writes itself. */
+static void used_dirty(struct vq *vq)
+{
+	guest_mem_dirty(vq->mem, vq->used, sizeof(struct virtq_used) +
+			sizeof(struct virtq_used_elem) * vq->size + 2);
 }
 
 int vq_configure(struct vq *vq, const struct guest_mem *mem, uint32_t size,
@@ -121,6 +143,7 @@ static int walk(struct vq *vq, uint16_t head, struct chain *c)
 int vq_pop(struct vq *vq, struct chain *c)
 {
 	uint16_t avail_idx, head;
+	unsigned int i;
 	int err;
 
 	if (!vq->size)
@@ -136,6 +159,7 @@ int vq_pop(struct vq *vq, struct chain *c)
 		 * and then it will not notify us.  The fence orders our
 		 * store before the load, as the driver orders its own pair.
 		 */
+		used_dirty(vq);
 		STORE(*avail_event(vq), vq->last_avail);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		avail_idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
@@ -149,6 +173,8 @@ int vq_pop(struct vq *vq, struct chain *c)
 	err = walk(vq, head, c);
 	if (err)
 		return err;
+	for (i = c->nr_readable; i < c->n; i++)
+		guest_mem_dirty(vq->mem, c->buf[i].p, c->buf[i].len);
 	vq->last_avail++;
 	return 1;
 }
@@ -158,6 +184,7 @@ void vq_push(struct vq *vq, uint16_t head, uint32_t written)
 	struct virtq_used_elem *e = &vq->used->ring[vq->used_idx &
 						     (vq->size - 1)];
 
+	used_dirty(vq);
 	STORE(e->id, head);
 	STORE(e->len, written);
 	vq->used_idx++;

@@ -22,11 +22,20 @@
 
 #include "virtio_spec.h"
 
-/* The launcher's mapping of guest-physical memory 0..size. */
+/*
+ * The launcher's mapping of guest-physical memory 0..size.  While a
+ * migration copies it (migrate.c), @dirty is a bitmap of its pages in
+ * 64-bit words, and every page a device writes is marked there: the
+ * module logs only what the guest and the hypervisor write.
+ */
 struct guest_mem {
 	unsigned char *base;
 	uint64_t size;
+	uint64_t *dirty;
 };
+
+/* The pages of [p, p + len) in @mem will be written: mark them dirty. */
+void guest_mem_dirty(const struct guest_mem *mem, const void *p, size_t len);
 
 /*
  * The largest queue we offer (QueueNumMax).  A chain can be no longer

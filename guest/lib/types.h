@@ -22,6 +22,7 @@ typedef __u16			u16;
 typedef __u32			u32;
 typedef __u64			u64;
 typedef long			s64;
+typedef long			__s64;
 
 typedef unsigned long		size_t;
 typedef _Bool			bool;

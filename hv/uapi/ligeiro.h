@@ -29,7 +29,7 @@
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	7
+#define LIGEIRO_ABI_VERSION	8
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -351,6 +351,151 @@ struct ligeiro_stats {
 };
 #endif
 #define LIGEIRO_GET_STATS	_IOR(LIGEIRO_IOCTL_TYPE, 0x03, struct ligeiro_stats)
+
+/*
+ * The state of a VM, out and back in (book/17-migration.md).  Guest
+ * memory is the launcher's own mapping, so it needs no ioctl; what the
+ * module holds is the virtual CPU below, and which pages the guest wrote.
+ */
+
+/** struct ligeiro_regs - the guest's registers between two runs. */
+#ifndef __ASSEMBLER__
+struct ligeiro_regs {
+	__u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	__u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	__u64 rip, cs, rflags, rsp, ss;
+	__u64 ds, es, fs, gs, fs_base, gs_base;
+};
+
+/**
+ * struct ligeiro_virt_cpu - trap mode: the CPU state the guest believes it
+ * loaded.  None of it is in the real CPU: the guest's privileged
+ * instructions trap, and the emulator reads and writes these instead.
+ * @cr0, @cr2, @cr3, @cr4, @cr8, @efer: the control registers and EFER.
+ * @gdt_base, @gdt_limit, @idt_base, @idt_limit: what lgdt and lidt loaded
+ *	(linear addresses, as the instructions take them).
+ * @tr: the selector ltr loaded; @tss_base: that TSS's address.
+ * @irq_enabled: the interrupt flag (cli, sti).
+ * @sti_shadow: sti just ran: no interrupt before the next instruction.
+ */
+struct ligeiro_virt_cpu {
+	__u64 cr0, cr2, cr3, cr4, cr8, efer;
+	__u64 gdt_base, idt_base, tss_base;
+	__u16 gdt_limit, idt_limit, tr;
+	__u8 irq_enabled, sti_shadow;
+};
+
+/* One 8259A of trap mode's pair. */
+struct ligeiro_virt_pic {
+	__u8 imr, isr, base, icw, icw4_due;
+};
+
+/**
+ * struct ligeiro_virt_pc - trap mode: the PC devices the native guest
+ * drives.
+ * @pic: the master and slave 8259A (lines reach only the master).
+ * @pit_access: per channel: the command's access mode; @pit_hi: the next
+ *	data byte is the high one; @pit_count: the count being written.
+ * @ch2_count: channel 2's count; @ch2_start: when its gate went up, in
+ *	the host's monotonic nanoseconds (in a saved state: how long ago).
+ * @port61: the system control port's gate and speaker bits.
+ * @uart: COM1's registers by offset (the divisor latch shares 0 and 1).
+ * @out: transmitted bytes not yet given to the launcher; @out_len.
+ */
+struct ligeiro_virt_pc {
+	struct ligeiro_virt_pic pic[2];
+	__u8 pit_access[3];
+	__u8 pit_hi[3];
+	__u16 pit_count[3];
+	__u16 ch2_count;
+	__s64 ch2_start;
+	__u8 port61;
+	__u8 uart[8];
+	char out[LIGEIRO_SERIAL_MAX];
+	__u32 out_len;
+};
+#endif
+
+/* The FPU/SSE state, in the XSAVE layout Linux gives KVM (its kvm_xsave). */
+#define LIGEIRO_FPU_SIZE	4096
+/* vcpu.gcr3 before the guest loads page tables: memory identity-mapped */
+#define LIGEIRO_NO_CR3		(~0ULL)
+
+/**
+ * struct ligeiro_vcpu - LIGEIRO_GET_VCPU / LIGEIRO_SET_VCPU: the virtual
+ * CPU whole, as it stands between two runs.
+ * @size: sizeof(struct ligeiro_vcpu); SET refuses any other.
+ * @mode: the VM's LIGEIRO_MODE_*; SET refuses the other mode's state.
+ * @regs: the general and segment registers.
+ * @cr2: the faulting address of the last page fault.
+ * @gcr3: the guest-physical PML4 whose shadow is loaded, or
+ *	LIGEIRO_NO_CR3.
+ * @idt_gpa: HCALL_LOAD_IDT's table, or 0; @kstack: HCALL_SET_STACK's.
+ * @shared_gpa: the page HCALL_INIT registered, or 0.
+ * @pending: interrupts waiting for the guest (as LIGEIRO_IRQ raised them).
+ * @timer_ns: nanoseconds left on the guest's one-shot timer; 0: unarmed.
+ * @pkru: the guest's protection-key rights.
+ * @cpu: trap mode's virtual CPU; @pc: its PIC, PIT and COM1.
+ * @fpu: the FPU/SSE registers (LIGEIRO_FPU_SIZE bytes, XSAVE layout).
+ *
+ * GET fails with EBUSY while a device read is with the launcher (run
+ * once more first), and with ESRCH once the guest has ended.  SET checks
+ * everything before it changes anything: a selector of another ring, a
+ * non-canonical address, a page outside guest memory, control registers
+ * the emulator would refuse, or FPU state this CPU cannot load gets
+ * EINVAL and leaves the VM as it was.  Only a @gcr3 whose page tables the
+ * hypervisor refuses (as at HCALL_NEW_CR3) is found after: then the guest
+ * is killed, and SET fails with EINVAL.
+ */
+#ifndef __ASSEMBLER__
+struct ligeiro_vcpu {
+	__u32 size;
+	__u32 mode;
+	struct ligeiro_regs regs;
+	__u64 cr2;
+	__u64 gcr3;
+	__u64 idt_gpa;
+	__u64 kstack;
+	__u64 shared_gpa;
+	__u64 pending;
+	__u64 timer_ns;
+	__u32 pkru;
+	__u32 pad;
+	struct ligeiro_virt_cpu cpu;
+	struct ligeiro_virt_pc pc;
+	__u8 fpu[LIGEIRO_FPU_SIZE] __attribute__((aligned(64)));
+};
+#endif
+#define LIGEIRO_GET_VCPU	_IOR(LIGEIRO_IOCTL_TYPE, 0x05, struct ligeiro_vcpu)
+#define LIGEIRO_SET_VCPU	_IOW(LIGEIRO_IOCTL_TYPE, 0x06, struct ligeiro_vcpu)
+
+/**
+ * struct ligeiro_dirty - LIGEIRO_GET_DIRTY: which pages the guest wrote.
+ * @bitmap: the launcher's buffer of @npages bits (bit n: page n, in
+ *	64-bit words), or 0 to stop logging.
+ * @npages: the VM's pages, mem_size / LIGEIRO_PAGE_SIZE; nothing else.
+ *
+ * The first call starts logging and sets every bit (before it, any page
+ * may have been written).  Each call returns the pages written since the
+ * previous one and starts the next interval: every writable shadow entry
+ * is made read-only again, so the guest's next write to a page faults
+ * and is seen.  Writes the hypervisor makes for the guest (an interrupt
+ * frame, an accessed bit, the shared page) count too; the launcher's own
+ * writes (its devices) are the launcher's to remember.
+ */
+#ifndef __ASSEMBLER__
+struct ligeiro_dirty {
+	__u64 bitmap;
+	__u64 npages;
+};
+#endif
+#define LIGEIRO_GET_DIRTY	_IOW(LIGEIRO_IOCTL_TYPE, 0x07, struct ligeiro_dirty)
+
+/*
+ * The launcher's live migration (--migrate): rounds of pre-copy while the
+ * guest runs, at most this many, then the stop-and-copy.
+ */
+#define LIGEIRO_MIGRATE_ROUNDS	12
 
 /*
  * Exit statuses of the launcher.  A guest that shuts down cleanly makes the

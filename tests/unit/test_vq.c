@@ -247,7 +247,7 @@ static void indirect(void)
 /* More bytes than a used length can count: each buffer is in "memory". */
 static void chain_too_big(void)
 {
-	struct guest_mem huge = { mem.base, 1ull << 32 };
+	struct guest_mem huge = { mem.base, 1ull << 32, NULL };
 
 	EXPECT(!vq_configure(&vq, &huge, QSIZE, DESC, AVAIL, USED, false),
 	       "configure");

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migrate.c - save the guest on a signal, or move it live to another
+ * launcher by pre-copy.
+ *
+ * Pre-copy, as the Xen paper of 2003 and its talk describe it: send every
+ * page while the guest keeps running; then, in rounds, send again the
+ * pages it wrote meanwhile; once a round leaves few enough (or the rounds
+ * run out: a guest can dirty memory faster than any link carries it),
+ * stop the guest, send the rest with the virtual CPU and the devices,
+ * and let the other side go on.  The time the guest stands still - the
+ * downtime - is only that last round.
+ *
+ * The launcher has one thread for the guest, and the copying shares it:
+ * while a migration runs, an interval timer makes LIGEIRO_RUN come back
+ * every few milliseconds, and each time a slice of the round's pages is
+ * sent before the guest runs on.  The rounds' page sets come from
+ * LIGEIRO_GET_DIRTY (what the guest and the hypervisor wrote) and from
+ * guest_mem's own bitmap (what our devices wrote, vq.c).
+ *
+ * A failure on the way - the other side died, the connection broke -
+ * ends the migration, never the guest: it goes on here.  The other side
+ * sends one byte once it has loaded everything; until that byte comes
+ * the guest is still ours.
+ *
+ * The book: "Saving and moving a guest" (book/17-migration.md).  Read
+ * hv/state.c next.
+ */
+#define _GNU_SOURCE	/* accept4 */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migrate.h"
+#include "run.h"
+#include "snapshot.h"
+
+#define TICK_US		10000	/* the guest runs this long between slices */
+#define SLICE_PAGES	256	/* pages sent per slice: 1 MiB */
+#define STOP_PAGES	64	/* a round this small: stop and copy */
+#define ACK_BYTE	'K'	/* the other side loaded the guest */
+
+static volatile sig_atomic_t asked;
+
+static struct {
+	const char *save, *peer;	/* --save=FILE, --migrate's path */
+	struct guest_mem *mem;
+	bool active;			/* a migration is under way */
+	struct snap_out out;
+	uint64_t *todo;			/* this round's pages */
+	uint64_t npages, next;		/* the next page of todo to look at */
+	uint64_t sent, total, t_start, t_round;
+	unsigned int round;
+} mig;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	asked = 1;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;	/* only to make LIGEIRO_RUN return */
+}
+
+static uint64_t ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A path for a Unix socket, from "unix:PATH"; NULL if it is not one. */
+static const char *unix_path(const char *spec, struct sockaddr_un *sa)
+{
+	const char *path = spec + strlen("unix:");
+
+	if (strncmp(spec, "unix:", strlen("unix:")) || !*path ||
+	    strlen(path) >= sizeof(sa->sun_path))
+		return NULL;
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	strcpy(sa->sun_path, path);
+	return path;
+}
+
+int migrate_check_spec(const char *spec)
+{
+	struct sockaddr_un sa;
+
+	return unix_path(spec, &sa) ? 0 : -1;
+}
+
+void outgoing_setup(const char *save, const char *peer,
+		    struct guest_mem *mem)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+
+	mig.save = save;
+	mig.peer = peer;
+	mig.mem = mem;
+	if (!save && !peer)
+		return;
+	/* No SA_RESTART: the signal must end LIGEIRO_RUN's wait. */
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	/* A peer that goes away is an error to report, not a death. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void ticking(bool on)
+{
+	struct itimerval t = { { 0, on ? TICK_US : 0 }, { 0, on ? TICK_US : 0 } };
+
+	setitimer(ITIMER_REAL, &t, NULL);
+}
+
+/* Fetch the module's dirty log into @bitmap, and add our devices'. */
+static int collect(int vm_fd, uint64_t *bitmap, uint64_t *count)
+{
+	struct ligeiro_dirty d = { (uintptr_t)bitmap, mig.npages };
+	uint64_t i, words = bitmap_words(mig.npages);
+
+	if (ioctl(vm_fd, LIGEIRO_GET_DIRTY, &d) < 0) {
+		say("LIGEIRO_GET_DIRTY: %s", strerror(errno));
+		return -1;
+	}
+	*count = 0;
+	for (i = 0; i < words; i++) {
+		bitmap[i] |= mig.mem->dirty[i];
+		mig.mem->dirty[i] = 0;
+		*count += __builtin_popcountll(bitmap[i]);
+	}
+	return 0;
+}
+
+/* Back to running here alone: no log, no timer, no peer. */
+static void stop(int vm_fd, const char *why)
+{
+	struct ligeiro_dirty off = { 0, 0 };
+
+	ticking(false);
+	ioctl(vm_fd, LIGEIRO_GET_DIRTY, &off);
+	if (mig.out.fd >= 0)
+		close(mig.out.fd);
+	mig.out.fd = -1;
+	free(mig.todo);
+	free(mig.mem->dirty);
+	mig.todo = mig.mem->dirty = NULL;
+	mig.active = false;
+	if (why)
+		say("migration failed: %s; the guest goes on here", why);
+}
+
+static int start(int vm_fd, const struct ligeiro_create *c)
+{
+	uint64_t words, count;
+	struct sockaddr_un sa;
+	int fd;
+
+	mig.npages = c->mem_size / LIGEIRO_PAGE_SIZE;
+	words = bitmap_words(mig.npages);
+	mig.todo = calloc(words, sizeof(uint64_t));
+	mig.mem->dirty = calloc(words, sizeof(uint64_t));
+	mig.out = (struct snap_out){ .fd = -1, .what = mig.peer };
+	mig.active = true;
+	if (!mig.todo || !mig.mem->dirty) {
+		stop(vm_fd, "out of memory for the dirty bitmaps");
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	unix_path(mig.peer, &sa);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		say("cannot connect to %s: %s", mig.peer, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		stop(vm_fd, "no one to migrate to");
+		return -1;
+	}
+	mig.out.fd = fd;
+	/* The first call logs from now on, and names every page. */
+	if (snap_header(&mig.out, c) || collect(vm_fd, mig.todo, &count)) {
+		stop(vm_fd, "the stream could not begin");
+		return -1;
+	}
+	mig.round = 0;
+	mig.next = mig.sent = mig.total = 0;
+	mig.t_start = mig.t_round = ms_now();
+	ticking(true);
+	return 0;
+}
+
+/* Send the next SLICE_PAGES of this round; *@done once all are sent. */
+static int send_slice(const struct ligeiro_create *c, bool *done)
+{
+	unsigned int n = 0;
+
+	for (; mig.next < mig.npages && n < SLICE_PAGES; mig.next++) {
+		if (!bitmap_bit(mig.todo, mig.next))
+			continue;
+		n++;
+		/* Round 0 sends memory as it is; the other side's is zero. */
+		if (snap_page(&mig.out, c, mig.next, mig.round == 0, &mig.sent))
+			return -1;
+	}
+	*done = mig.next == mig.npages;
+	return 0;
+}
+
+/* Stop and copy: the last pages, the vCPU, the devices; then wait. */
+static int finish(int vm_fd, const struct ligeiro_create *c)
+{
+	uint64_t t0 = ms_now(), page, sent = 0;
+	char ack = 0;
+	ssize_t n;
+
+	ticking(false);
+	for (page = 0; page < mig.npages; page++)
+		if (bitmap_bit(mig.todo, page) &&
+		    snap_page(&mig.out, c, page, false, &sent))
+			goto broken;
+	if (snap_state(&mig.out, vm_fd))
+		goto broken;
+	do
+		n = read(mig.out.fd, &ack, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || ack != ACK_BYTE) {
+		stop(vm_fd, "the other side did not take the guest");
+		return -1;
+	}
+	say("migrated in %u rounds (%llu pages), downtime %llu ms",
+	    mig.round + 1, (unsigned long long)(mig.total + sent),
+	    (unsigned long long)(ms_now() - t0));
+	return 0;
+broken:
+	stop(vm_fd, "the connection broke");
+	return -1;
+}
+
+int outgoing_tick(int vm_fd, const struct ligeiro_create *c)
+{
+	uint64_t dirtied;
+	bool done;
+
+	if (asked && !mig.active) {
+		asked = 0;
+		if (mig.save)
+			return snap_save(mig.save, vm_fd, c) ? -1 : 0;
+		if (mig.peer && start(vm_fd, c))
+			return -1;
+	}
+	if (!mig.active)
+		return -1;
+	if (send_slice(c, &done)) {
+		stop(vm_fd, "the connection broke");
+		return -1;
+	}
+	if (!done)
+		return -1;
+	/* The round is out: what did the guest write meanwhile? */
+	memset(mig.todo, 0, bitmap_words(mig.npages) * sizeof(uint64_t));
+	if (collect(vm_fd, mig.todo, &dirtied)) {
+		stop(vm_fd, "the dirty log failed");
+		return -1;
+	}
+	say("migrate round %u: %llu pages sent, %llu dirtied, %llu ms",
+	    mig.round, (unsigned long long)mig.sent,
+	    (unsigned long long)dirtied,
+	    (unsigned long long)(ms_now() - mig.t_round));
+	mig.total += mig.sent;
+	mig.sent = mig.next = 0;
+	mig.round++;
+	mig.t_round = ms_now();
+	if (dirtied > STOP_PAGES && mig.round < LIGEIRO_MIGRATE_ROUNDS)
+		return -1;
+	return finish(vm_fd, c);
+}
+
+int incoming_accept(const char *spec)
+{
+	struct sockaddr_un sa;
+	const char *path = unix_path(spec, &sa);
+	int l, fd;
+
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(l, 1)) {
+		say("cannot listen on %s: %s", path, strerror(errno));
+		if (l >= 0)
+			close(l);
+		return -1;
+	}
+	say("waiting for a guest on %s", path);
+	do
+		fd = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		say("accepting on %s: %s", path, strerror(errno));
+	close(l);
+	unlink(path);
+	return fd;
+}
+
+void incoming_ack(int fd)
+{
+	char ack = ACK_BYTE;
+
+	if (write(fd, &ack, 1) != 1)
+		say("telling the sender the guest is here: %s",
+		    strerror(errno));
+	close(fd);
+}
