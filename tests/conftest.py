@@ -17,7 +17,7 @@ import harness  # noqa: E402
 # Every script that tests the module inside the host, in the order run
 # (worldswitch.sh ends by unloading the module).
 HOST_SCRIPTS = ["foundation.sh", "guestos.sh", "trap.sh", "virtio.sh",
-                "hardening.sh", "ioctlfuzz.sh", "worldswitch.sh"]
+                "migrate.sh", "hardening.sh", "ioctlfuzz.sh", "worldswitch.sh"]
 
 
 @pytest.fixture(scope="session")

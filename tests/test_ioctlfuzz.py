@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-FAMILIES = ["calls", "memory", "guests", "races", "cycles"]
+FAMILIES = ["calls", "vcpu", "memory", "guests", "races", "cycles"]
 CHECKS = ["if.%s%s" % (f, s) for f in FAMILIES
           for s in ("", "_pins", "_unload", "_free")]
 

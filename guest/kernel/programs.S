@@ -41,4 +41,6 @@ programs:
 	program	diskread
 	program	rngtest
 	program	instr3
+	program	count
+	program	dirty
 	.quad	0, 0, 0

@@ -3,7 +3,7 @@
  * not be the same, nor all one value; and the kernel must refuse to
  * write them into its own memory.
  *
- * Book: book/09-virtio.md.  Read guest/selftest/badring.c next.
+ * Book: book/09-virtio.md.  Read count.c next.
  */
 #include "ulib.h"
 

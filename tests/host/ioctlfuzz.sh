@@ -35,6 +35,7 @@ family() {
 }
 
 family calls "$seed" 100000
+family vcpu
 family memory
 family guests "$seed" 400
 family races "$seed"

@@ -33,7 +33,7 @@ static const char *const ptr_names[] = { "good", "read-only",
 
 struct arena {
 	char *good;		/* two read-write pages of random bytes */
-	char *readonly;		/* one read-only page of random bytes */
+	char *readonly;		/* two read-only pages of random bytes */
 	char *edge;		/* the last 8 bytes before a guard page */
 	char *freed;		/* a page that was mapped once */
 };
@@ -43,9 +43,10 @@ static void arena_init(struct arena *a)
 	char *two = map_anon(2 * PAGE, PROT_READ | PROT_WRITE);
 
 	a->good = map_anon(2 * PAGE, PROT_READ | PROT_WRITE);
-	a->readonly = map_anon(PAGE, PROT_READ | PROT_WRITE);
-	fill_random(a->readonly, PAGE);
-	mprotect(a->readonly, PAGE, PROT_READ);
+	/* two pages: struct ligeiro_vcpu is larger than one */
+	a->readonly = map_anon(2 * PAGE, PROT_READ | PROT_WRITE);
+	fill_random(a->readonly, 2 * PAGE);
+	mprotect(a->readonly, 2 * PAGE, PROT_READ);
 	munmap(two + PAGE, PAGE);
 	a->edge = two + PAGE - sizeof(long);
 	a->freed = map_anon(PAGE, PROT_READ);
@@ -60,7 +61,7 @@ static unsigned long pointer(struct arena *a, int kind, size_t size)
 		fill_random(a->good, 2 * PAGE);
 		return (unsigned long)a->good + below(2 * PAGE - size + 1);
 	case P_READONLY:
-		return (unsigned long)a->readonly + below(PAGE - size + 1);
+		return (unsigned long)a->readonly + below(2 * PAGE - size + 1);
 	case P_EDGE:	return (unsigned long)a->edge;
 	case P_NULL:	return 0;
 	case P_FREED:	return (unsigned long)a->freed;
@@ -109,7 +110,8 @@ static int create_verdict(const struct ligeiro_create *c)
 
 static const unsigned int commands[] = {
 	LIGEIRO_GET_VERSION, LIGEIRO_CREATE_VM, LIGEIRO_RUN,
-	LIGEIRO_GET_STATS, LIGEIRO_IRQ,
+	LIGEIRO_GET_STATS, LIGEIRO_IRQ, LIGEIRO_GET_VCPU, LIGEIRO_SET_VCPU,
+	LIGEIRO_GET_DIRTY,
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -202,6 +204,21 @@ static long one_call(struct files *f, struct arena *a, int state,
 			       0 : -EINVAL;
 		} else if (cmd == LIGEIRO_GET_STATS) {
 			want = writable ? 0 : -EFAULT;
+		} else if (cmd == LIGEIRO_GET_VCPU) {
+			want = state == F_FRESH ? -EINVAL :
+			       state == F_DONE ? -ESRCH :
+			       writable ? 0 : -EFAULT;
+		} else if (cmd == LIGEIRO_SET_VCPU) {
+			/* garbage: its size field alone is wrong */
+			want = state == F_FRESH ? -EINVAL :
+			       !readable ? -EFAULT :
+			       state == F_DONE ? -ESRCH : -EINVAL;
+		} else if (cmd == LIGEIRO_GET_DIRTY) {
+			/* no bitmap: stop logging; else npages is wrong */
+			want = state == F_FRESH ? -EINVAL :
+			       !readable ? -EFAULT :
+			       !((struct ligeiro_dirty *)arg)->bitmap ? 0 :
+			       -EINVAL;
 		} else if (cmd == LIGEIRO_CREATE_VM) {
 			want = !readable ? -EFAULT :
 			       state != F_FRESH ? -EBUSY :
@@ -259,3 +276,64 @@ void fuzz_calls(unsigned long long seed, long n)
 	report(detail);
 }
 
+
+/*
+ * LIGEIRO_SET_VCPU takes a state from a file or a socket.  A guest's own
+ * state, with one field spoiled to a value the guest could never have
+ * had, must be refused with EINVAL and load nothing: read back, the state
+ * is still the one before.
+ */
+#define VCPU_FIELD(f)	offsetof(struct ligeiro_vcpu, f)
+
+void fuzz_vcpu(void)
+{
+	static const struct {
+		const char *what;
+		size_t off;
+		__u64 value;
+	} spoil[] = {
+		{ "a ring-0 code selector", VCPU_FIELD(regs.cs), 0x10 },
+		{ "a ring-0 stack selector", VCPU_FIELD(regs.ss), 0x18 },
+		{ "a non-canonical rip", VCPU_FIELD(regs.rip), 1ULL << 47 },
+		{ "an upper-half rip", VCPU_FIELD(regs.rip), ~0ULL << 47 },
+		{ "IOPL 3", VCPU_FIELD(regs.rflags), 0x3202 },
+		{ "a ring-0 data selector", VCPU_FIELD(regs.ds), 0x18 },
+		{ "a non-canonical fs base", VCPU_FIELD(regs.fs_base), 1ULL << 47 },
+		{ "page tables outside memory", VCPU_FIELD(gcr3), GUEST_MEM },
+		{ "misaligned page tables", VCPU_FIELD(gcr3), PAGE + 8 },
+		{ "a shared page outside memory", VCPU_FIELD(shared_gpa), GUEST_MEM },
+		{ "an IDT across a page", VCPU_FIELD(idt_gpa), PAGE - 8 },
+		{ "an upper-half kernel stack", VCPU_FIELD(kstack), ~0ULL << 47 },
+		{ "the other mode", VCPU_FIELD(mode), LIGEIRO_MODE_TRAP },
+		{ "a wrong size", VCPU_FIELD(size), sizeof(struct ligeiro_vcpu) - 8 },
+	};
+	static struct ligeiro_vcpu good, bad, after;
+	const size_t kept = VCPU_FIELD(pending);	/* what must not move */
+	char detail[64];
+	struct vm vm;
+	unsigned int i;
+	long got;
+
+	vm_new(&vm, G_PRINT, LIGEIRO_MODE_PV);
+	if (call(vm.fd, LIGEIRO_GET_VCPU, (unsigned long)&good) ||
+	    call(vm.fd, LIGEIRO_SET_VCPU, (unsigned long)&good))
+		fail("a guest's own state does not go out and back in");
+	for (i = 0; i < sizeof(spoil) / sizeof(spoil[0]); i++) {
+		bad = good;
+		if (spoil[i].off == VCPU_FIELD(size) ||
+		    spoil[i].off == VCPU_FIELD(mode))
+			memcpy((char *)&bad + spoil[i].off, &spoil[i].value, 4);
+		else
+			memcpy((char *)&bad + spoil[i].off, &spoil[i].value, 8);
+		got = call(vm.fd, LIGEIRO_SET_VCPU, (unsigned long)&bad);
+		if (got != -EINVAL)
+			fail("%s: SET_VCPU gave %ld, not EINVAL", spoil[i].what,
+			     got);
+		if (call(vm.fd, LIGEIRO_GET_VCPU, (unsigned long)&after) ||
+		    memcmp(&after, &good, kept))
+			fail("%s: refused, but loaded", spoil[i].what);
+	}
+	vm_free(&vm);
+	snprintf(detail, sizeof(detail), "%u hostile states refused", i);
+	report(detail);
+}

@@ -56,6 +56,7 @@ void vm_free(struct vm *vm);
 
 /* The families. */
 void fuzz_calls(unsigned long long seed, long n);
+void fuzz_vcpu(void);
 void fuzz_memory(void);
 void fuzz_guests(unsigned long long seed, long n);
 void fuzz_races(unsigned long long seed);

@@ -220,6 +220,8 @@ int main(int argc, char **argv)
 	rng = xorshift_seed(seed);
 	if (!strcmp(family, "calls") && argc == 4)
 		fuzz_calls(seed, n);
+	else if (!strcmp(family, "vcpu") && argc == 2)
+		fuzz_vcpu();
 	else if (!strcmp(family, "memory") && argc == 2)
 		fuzz_memory();
 	else if (!strcmp(family, "guests") && argc == 4)
@@ -229,7 +231,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(family, "cycles") && argc == 3)
 		fuzz_cycles(seed);
 	else {
-		fprintf(stderr, "usage: ioctlfuzz calls SEED N | memory | guests SEED N | races SEED | cycles N\n");
+		fprintf(stderr, "usage: ioctlfuzz calls SEED N | vcpu | memory | guests SEED N | races SEED | cycles N\n");
 		return 2;
 	}
 	return failures != 0;

@@ -1,0 +1,270 @@
+# migrate.sh - a guest saved to a file and restored, and a guest moved
+# live to another launcher, in pv mode and in trap mode (issue 14).
+#
+# Booted by tests/test_migrate.py under -cpu qemu64 and -cpu max, in the
+# same boots as the other host scripts.  The launcher stops a guest on
+# SIGUSR1: with --save=FILE it writes the guest to FILE and exits, with
+# --migrate=unix:PATH it sends it by pre-copy to a launcher started with
+# --incoming=unix:PATH.  Each check prints one "RESULT mig.<name>" line;
+# the guests' own RESULT lines are shown prefixed, so the harness reads
+# only ours.  The launcher's messages are looked for anywhere in a line:
+# its stderr shares the file with the guest's console, and a guest's line
+# cut by the migration (the rest is the destination's) runs into the
+# next message.  Guest programs: count (guest/user/count.c) keeps its count
+# on the disk, dirty (guest/user/dirty.c) writes all over 8 MiB.
+. /tests/lib.sh
+G=/guest/ligeiro-guest.elf
+DISK=/tmp/mig.img
+SAVE=/tmp/mig.save
+SOCK=/tmp/m.sock
+COUNT=40		# count's steps: about 50 ms each
+SAVE_AT=5		# SIGUSR1 once count has printed this
+DIRTY_S=8		# dirty's seconds: longer than a migration takes
+# The launcher's bound on pre-copy rounds, from hv/uapi/ligeiro.h.
+max_rounds=${LIGEIRO_MIGRATE_ROUNDS:-}
+
+# A fresh 64 KiB disk of zeros for count.
+mkdisk() { dd if=/dev/zero of=$DISK bs=1024 count=64 2>/dev/null; }
+# What count left at the start of the disk: its decimal line.
+disk_count() { dd if=$DISK bs=512 count=1 2>/dev/null | tr -d '\000\n'; }
+# The numbers count printed, one a line.
+counts() { sed -n 's/^count \([0-9][0-9]*\)$/\1/p' "$1"; }
+# Whether the numbers in FILE go up by one from FIRST to LAST.
+steps() { counts "$1" | awk -v a="$2" -v b="$3" '
+	{ if ($1 != a + NR - 1) bad = 1; n = NR }
+	END { exit bad || a + n - 1 != b }'; }
+# The RESULT lines of guest transcripts as "name verdict", sorted.
+verdicts() { sed -nE 's/^RESULT ([^ ]+) (PASS|FAIL).*/\1 \2/p' "$@" |
+	sort; }
+# A launcher's output in the transcript, its RESULT lines disarmed.
+show() { sed "s|^|[$1] |" "$2"; }
+
+# alive PID: the process is there and not yet a zombie.
+alive() { kill -0 "$1" 2>/dev/null &&
+	[ "$(cut -d' ' -f3 /proc/"$1"/stat 2>/dev/null)" != Z ]; }
+
+# reap PID: its exit status, once it ends; one that is still there after
+# 120 s is killed (status 137), so a hung launcher fails a check, not the
+# boot's timeout.
+reap() {
+	n=0
+	while alive "$1" && [ $n -lt $((2400 * slow)) ]; do
+		usleep 50000
+		n=$((n + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+}
+
+# start OUT ARGS...: the launcher with ARGS in the background, its pid
+# in pid, its output in OUT, which is emptied first: an earlier run's
+# lines must not be taken for this one's.
+start() {
+	out=$1
+	shift
+	: >"$out"
+	ligeiro "$@" >"$out" 2>&1 &
+	pid=$!
+}
+
+# bounded OUT ARGS...: the same in the foreground: its status, or 137 if
+# it had to be killed (reap).
+bounded() {
+	start "$@"
+	reap $pid
+}
+
+# wait_out WORD FILE PID: wait_for (30 s), but not for a launcher that
+# has ended.
+wait_out() {
+	n=0
+	while ! grep -q "$1" "$2" && alive "$3" && [ $n -lt $((1500 * slow)) ]
+	do
+		usleep 20000
+		n=$((n + 1))
+	done
+}
+
+# incoming: start the destination in the background (pid in dst, output
+# in /tmp/dst.out) and wait for its socket.
+incoming() {
+	rm -f $SOCK
+	start /tmp/dst.out --incoming=unix:$SOCK "$@"
+	dst=$pid
+	n=0
+	while [ ! -e $SOCK ] && alive $dst && [ $n -lt 600 ]; do
+		usleep 50000
+		n=$((n + 1))
+	done
+}
+
+# flip FILE OFFSET: invert the byte at OFFSET, in place.
+flip() {
+	b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1)
+	b=$((b))
+	printf "\\$(printf %o $((b ^ 255)))" |
+		dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
+}
+
+# 1. Save and restore: count is stopped a few steps in and written out;
+#    restored, it goes on from the next number, with the same disk.
+for mode in pv trap; do
+	name=mig.save_restore_$mode
+	mkdisk
+	rm -f $SAVE
+	start /tmp/save.out --mode=$mode --disk=$DISK --save=$SAVE $G -- \
+		count=$COUNT
+	wait_out "^count $SAVE_AT\$" /tmp/save.out $pid
+	kill -USR1 $pid
+	reap $pid
+	ss=$?
+	show $name/save /tmp/save.out
+	last=$(counts /tmp/save.out | tail -n 1)
+	saved=$(disk_count)
+	# For the corrupt files of 2.
+	[ $mode = pv ] && cp $SAVE /tmp/mig.save.pv 2>/dev/null
+	bounded /tmp/restore.out --restore=$SAVE --disk=$DISK
+	rs=$?
+	show $name/restore /tmp/restore.out
+	first=$(counts /tmp/restore.out | head -n 1)
+	test $ss = 0 && grep -q "ligeiro: saved .* to $SAVE" /tmp/save.out &&
+		! grep -q '^RESULT ' /tmp/save.out &&
+		test -n "$last" && steps /tmp/save.out 1 "$last" &&
+		{ test "$saved" = "$last" || test "$saved" = $((last - 1)); } &&
+		test $rs = 0 && test "$first" = $((last + 1)) &&
+		steps /tmp/restore.out "$first" $COUNT &&
+		grep -q "^RESULT count PASS $COUNT " /tmp/restore.out &&
+		test "$(disk_count)" = $COUNT
+	result $name $? "save status $ss, last count ${last:-none}" \
+		"(disk ${saved:-empty}); restore status $rs, first count" \
+		"${first:-none}, disk $(disk_count)"
+	rm -f $SAVE
+done
+
+# 2. A damaged file is refused whole: the status says so, a message says
+#    why, and no guest runs (the disk stays as it was).
+damaged() {
+	cp /tmp/mig.save.pv /tmp/mig.flip
+	size=$(wc -c </tmp/mig.flip)
+	flip /tmp/mig.flip $((size / 2))
+	head -c $((size / 2)) /tmp/mig.save.pv >/tmp/mig.trunc
+	before=$(md5sum <$DISK)
+	ok=0 detail="$size bytes saved:"
+	for bad in flip trunc; do
+		bounded /tmp/bad.out --restore=/tmp/mig.$bad --disk=$DISK
+		st=$?
+		show mig.corrupt_file/$bad /tmp/bad.out
+		case $bad in		# what the message must name
+		flip)	why='checksum|corrupt|damaged' ;;
+		trunc)	why='truncat|short|too small|end of file|incomplete' ;;
+		esac
+		test $st = "$LIGEIRO_EXIT_BADIMAGE" &&
+			grep -Eiq "^ligeiro: .*($why)" /tmp/bad.out &&
+			! grep -Eq '^(ligeiro guest|count |RESULT )' /tmp/bad.out ||
+			ok=1
+		detail="$detail $bad: status $st, '$(head -n 1 /tmp/bad.out)';"
+	done
+	test $ok = 0 && ! cmp -s /tmp/mig.flip /tmp/mig.save.pv &&
+		test "$before" = "$(md5sum <$DISK)"
+	result mig.corrupt_file $? "$detail"
+}
+if [ -s /tmp/mig.save.pv ]; then
+	damaged
+else
+	result mig.corrupt_file 1 "no saved file to damage"
+fi
+rm -f /tmp/mig.save.pv /tmp/mig.flip /tmp/mig.trunc
+
+# 3. Live migration of the guest OS's test suite, started at its first
+#    RESULT line: the source's lines and the destination's together must
+#    be the lines of a run that stayed where it was, each once.
+for mode in pv trap; do
+	name=mig.migrate_$mode
+	bounded /tmp/base.out --mode=$mode $G -- tests
+	bs=$?
+	incoming
+	start /tmp/src.out --mode=$mode --migrate=unix:$SOCK $G -- tests
+	src=$pid
+	wait_out '^RESULT ' /tmp/src.out $src
+	kill -USR1 $src
+	reap $src
+	ss=$?
+	reap $dst
+	ds=$?
+	show $name/src /tmp/src.out
+	show $name/dst /tmp/dst.out
+	verdicts /tmp/base.out >/tmp/base.v
+	verdicts /tmp/src.out /tmp/dst.out >/tmp/moved.v
+	diff /tmp/base.v /tmp/moved.v | sed -n "s/^[-+][^-+]/[$name] diff: &/p"
+	test $ss = 0 && grep -q 'ligeiro: migrated in [0-9]* rounds' /tmp/src.out &&
+		test $ds = $bs && test -s /tmp/base.v &&
+		cmp -s /tmp/base.v /tmp/moved.v
+	result $name $? "source $ss with $(verdicts /tmp/src.out | wc -l)" \
+		"results, destination $ds with $(verdicts /tmp/dst.out | wc -l)," \
+		"unmoved $bs with $(wc -l </tmp/base.v);" \
+		"$(grep -o 'migrated in .*' /tmp/src.out)"
+done
+
+# 4. A guest that writes all over its memory as fast as it can: pre-copy
+#    cannot catch up, and must still end, within its bound on rounds,
+#    with the guest whole at the destination.  The bound counts the
+#    pre-copy rounds (their lines); "migrated in R rounds" may count the
+#    stop-and-copy as one more.
+incoming
+start /tmp/src.out --migrate=unix:$SOCK $G -- dirty=$DIRTY_S
+src=$pid
+wait_out '^dirty pass' /tmp/src.out $src
+kill -USR1 $src
+reap $src
+ss=$?
+reap $dst
+ds=$?
+show mig.dirty_converges/src /tmp/src.out
+show mig.dirty_converges/dst /tmp/dst.out
+rounds=$(grep -c 'ligeiro: migrate round [0-9]*: ' /tmp/src.out)
+fin=$(grep 'ligeiro: migrated in ' /tmp/src.out)
+said=$(echo "$fin" | sed -n 's/.* in \([0-9][0-9]*\) rounds.*/\1/p')
+down=$(echo "$fin" | sed -n 's/.*downtime \([0-9][0-9]*\) ms.*/\1/p')
+echo "MIGRATE dirty rounds=$rounds said=${said:-none}" \
+     "max=${max_rounds:-unknown} downtime_ms=${down:-none}"
+test -n "$max_rounds" && test $ss = 0 && test -n "$said" &&
+	test $rounds -ge 1 && test $rounds -le $max_rounds &&
+	{ test "$said" = $rounds || test "$said" = $((rounds + 1)); } &&
+	test $ds = 0 &&
+	grep -q '^RESULT dirty PASS' /tmp/dst.out &&
+	! grep -q '^RESULT ' /tmp/src.out
+result mig.dirty_converges $? "source $ss after $rounds round lines," \
+	"'$(grep -o 'migrated in .*' /tmp/src.out)'," \
+	"bound ${max_rounds:-not in ligeiro.h}; destination $ds," \
+	"'$(grep '^RESULT dirty' /tmp/dst.out)'"
+
+# 5. The destination killed after the first round (its line, whatever
+#    its number): the source says the migration failed and its guest goes
+#    on to its normal end.
+incoming
+start /tmp/src.out --migrate=unix:$SOCK $G -- dirty=$DIRTY_S
+src=$pid
+wait_out '^dirty pass' /tmp/src.out $src
+kill -USR1 $src
+n=0
+while ! grep -q 'ligeiro: migrate round [0-9]*: ' /tmp/src.out &&
+      alive $src && [ $n -lt 6000 ]; do
+	usleep 5000
+	n=$((n + 1))
+done
+kill -9 $dst 2>/dev/null
+before=$(grep -c 'ligeiro: migrate round ' /tmp/src.out)
+reap $dst
+reap $src
+ss=$?
+rm -f $SOCK
+show mig.killed_destination/src /tmp/src.out
+test $before -ge 1 && test $ss = 0 &&
+	grep -q 'ligeiro: migration failed: .*; the guest goes on here' \
+		/tmp/src.out &&
+	! grep -q 'ligeiro: migrated in' /tmp/src.out &&
+	grep -q '^RESULT dirty PASS' /tmp/src.out
+result mig.killed_destination $? "killed after $before round lines;" \
+	"source $ss, '$(grep -o 'migration failed: .*' /tmp/src.out)'," \
+	"'$(grep '^RESULT dirty' /tmp/src.out)'"
+finish
