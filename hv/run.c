@@ -178,24 +178,6 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	return exception(vm, exit);	/* it counts the exit */
 }
 
-/*
- * The registers we load with iretq come from the guest; iretq must never
- * fault in the Switcher, so hold them to what ring 1 and 3 may have: the
- * flags are made safe, and false means the selectors or rip cannot be.
- */
-bool regs_sanitize(struct switcher_regs *r)
-{
-	r->rflags = (r->rflags | X86_EFLAGS_IF | X86_EFLAGS_FIXED) &
-		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT);
-	/* From ring 3 through a gate the CPU leaves a null SS (RPL 1). */
-	if (r->cs == LIGEIRO_GUEST_KERNEL_CS)
-		return (r->ss == LIGEIRO_GUEST_KERNEL_DS || r->ss == 1) &&
-		       r->rip < LOWER_HALF_END;
-	if (r->cs == LIGEIRO_GUEST_USER_CS)
-		return r->ss == LIGEIRO_GUEST_USER_DS && r->rip < LOWER_HALF_END;
-	return false;
-}
-
 /**
  * vm_run() - LIGEIRO_RUN: run the guest until the launcher must act.
  * @vm: a created VM; the caller holds @vm->lock.

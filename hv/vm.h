@@ -186,6 +186,24 @@ static inline void vm_mark_dirty(struct ligeiro_vm *vm, u64 gpa)
 			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | \
 			 X86_CR4_DE | X86_CR4_TSD | X86_CR4_MCE | X86_CR4_PCE)
 
+/*
+ * The registers we load with iretq come from the guest; iretq must never
+ * fault in the Switcher, so hold them to what ring 1 and 3 may have: the
+ * flags are made safe, and false means the selectors or rip cannot be.
+ */
+static inline bool regs_sanitize(struct switcher_regs *r)
+{
+	r->rflags = (r->rflags | X86_EFLAGS_IF | X86_EFLAGS_FIXED) &
+		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT);
+	/* From ring 3 through a gate the CPU leaves a null SS (RPL 1). */
+	if (r->cs == LIGEIRO_GUEST_KERNEL_CS)
+		return (r->ss == LIGEIRO_GUEST_KERNEL_DS || r->ss == 1) &&
+		       r->rip < LOWER_HALF_END;
+	if (r->cs == LIGEIRO_GUEST_USER_CS)
+		return r->ss == LIGEIRO_GUEST_USER_DS && r->rip < LOWER_HALF_END;
+	return false;
+}
+
 /* vm.c */
 int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c);
 void vm_destroy(struct ligeiro_vm *vm);
@@ -265,7 +283,6 @@ void switcher_new_run(struct ligeiro_vm *vm);
 void switcher_run(struct ligeiro_vm *vm);
 
 /* run.c */
-bool regs_sanitize(struct switcher_regs *r);
 int vm_run(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	    const char *fmt, ...) __printf(3, 4);
