@@ -15,6 +15,12 @@
  * Bytes the guest has no buffer for yet wait in ours, and in stdin
  * behind it, until the driver adds receive buffers.
  *
+ * The reader also knows the console's one command, as QEMU's console
+ * has its Ctrl-A escapes: once --save or --migrate is given, Ctrl-A s
+ * saves or moves the guest (what SIGUSR1 does, migrate.h), and Ctrl-A
+ * Ctrl-A is one Ctrl-A for the guest.  Without them every byte is the
+ * guest's.
+ *
  * The book describes the device in "Virtual devices: virtio"
  * (book/09-virtio.md).  Read rng.c next.
  */
@@ -27,7 +33,11 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "migrate.h"
 #include "run.h"
+
+#define ESCAPE		('A' & 0x1f)	/* Ctrl-A, then a command */
+#define CMD_OUTGOING	's'		/* save or migrate */
 
 struct console {
 	pthread_mutex_t lock;	/* the reader thread and the vCPU's */
@@ -36,6 +46,7 @@ struct console {
 	unsigned int line;
 	size_t npending;
 	unsigned char pending[256];	/* read, not yet received */
+	bool escaped;			/* the last byte read was ESCAPE */
 };
 
 static struct console cons = {
@@ -43,20 +54,50 @@ static struct console cons = {
 	.room = PTHREAD_COND_INITIALIZER,
 };
 
+/*
+ * Take the commands out of the @n bytes read into @in, and put what is
+ * the guest's in @out (at most @n + 1 bytes: an ESCAPE held from the
+ * last read, and a byte after it that is no command).  SIGUSR1 reaches
+ * the vCPU's thread: this one blocks every signal.
+ */
+static size_t commands(struct console *con, const unsigned char *in,
+		       size_t n, unsigned char *out)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (con->escaped) {
+			con->escaped = false;
+			if (in[i] == CMD_OUTGOING) {
+				kill(getpid(), SIGUSR1);
+				continue;
+			}
+			if (in[i] != ESCAPE)
+				out[len++] = ESCAPE;
+		} else if (in[i] == ESCAPE && outgoing_ready()) {
+			con->escaped = true;
+			continue;
+		}
+		out[len++] = in[i];
+	}
+	return len;
+}
+
 /* The reader thread: stdin into the buffer, then a raised line. */
 static void *reader(void *arg)
 {
 	struct console *con = arg;
-	unsigned char buf[sizeof(con->pending)];
+	unsigned char buf[sizeof(con->pending) - 1], out[sizeof(con->pending)];
 	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
 	ssize_t n;
-	size_t room;
+	size_t room, len;
 
 	for (;;) {
+		/* Room for what a read can make: one byte more than it read. */
 		pthread_mutex_lock(&con->lock);
-		while (con->npending == sizeof(con->pending))
+		while (con->npending > sizeof(con->pending) - 2)
 			pthread_cond_wait(&con->room, &con->lock);
-		room = sizeof(con->pending) - con->npending;
+		room = sizeof(con->pending) - con->npending - 1;
 		pthread_mutex_unlock(&con->lock);
 		n = read(STDIN_FILENO, buf, room);
 		if (n < 0 && errno == EINTR)
@@ -72,9 +113,12 @@ static void *reader(void *arg)
 				    strerror(errno));
 			return NULL;	/* end of input, for good */
 		}
+		len = commands(con, buf, n, out);
+		if (!len)
+			continue;
 		pthread_mutex_lock(&con->lock);
-		memcpy(con->pending + con->npending, buf, n);
-		con->npending += n;
+		memcpy(con->pending + con->npending, out, len);
+		con->npending += len;
 		pthread_mutex_unlock(&con->lock);
 		ioctl(con->irq_fd, LIGEIRO_IRQ, con->line);
 	}

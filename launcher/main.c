@@ -66,7 +66,7 @@ struct options {
 	const char *guest;
 	char cmdline[LIGEIRO_CMDLINE_MAX];	/* the words after "--" */
 	bool machine;		/* an option that shapes a new machine */
-	const char *save, *migrate;	/* --save=FILE, --migrate=unix:PATH */
+	const char *save, *migrate;	/* --save=FILE, --migrate=PLACE */
 	const char *restore, *incoming;	/* --restore=FILE, --incoming=... */
 	struct devices_options dev;
 };
@@ -119,11 +119,12 @@ static void print_help(void)
 	       "  --no-prefetch   shadow only the page that faulted, not its neighbours\n"
 	       "  --no-kick-poll  the disk driver sleeps for each completion, not looks first\n"
 	       "  --no-lazy-host  save host state and switch MSRs at every world switch\n"
-	       "  --save=FILE     on SIGUSR1, save the guest to FILE and exit\n"
-	       "  --migrate=unix:PATH  on SIGUSR1, move the guest live to the launcher\n"
-	       "                  waiting with --incoming=unix:PATH, and exit\n"
+	       "  --save=FILE     on SIGUSR1 or Ctrl-A s, save the guest to FILE and exit\n"
+	       "  --migrate=PLACE on SIGUSR1 or Ctrl-A s, move the guest live to the\n"
+	       "                  launcher waiting with --incoming=PLACE, and exit;\n"
+	       "                  PLACE is unix:PATH or tcp:HOST:PORT (loopback only)\n"
 	       "  --restore=FILE  go on with the guest saved in FILE (no GUEST.elf)\n"
-	       "  --incoming=unix:PATH  wait at PATH for a migrating guest and run it\n"
+	       "  --incoming=PLACE  wait at PLACE for a migrating guest and run it\n"
 	       "  --stats         print statistics when the guest stops\n"
 	       "  --help          print this help\n"
 	       "  --version       print the launcher's and the module's ABI version\n"
@@ -242,7 +243,7 @@ static int parse_mode(const char *s, uint32_t *mode)
 
 static int parse_option(const char *arg, struct options *o)
 {
-	const char *v;
+	const char *v, *why;
 
 	if (!strcmp(arg, "--help")) {
 		o->help = true;
@@ -263,9 +264,9 @@ static int parse_option(const char *arg, struct options *o)
 		*(arg[2] == 's' ? &o->save : &o->restore) = v;
 	} else if ((v = value_of(arg, "--migrate")) ||
 		   (v = value_of(arg, "--incoming"))) {
-		if (migrate_check_spec(v))
-			return usage_error("%s: give unix:PATH, a Unix socket's path",
-					   arg);
+		why = migrate_spec_error(v);
+		if (why)
+			return usage_error("%s: %s", arg, why);
 		*(arg[2] == 'm' ? &o->migrate : &o->incoming) = v;
 	} else if ((v = value_of(arg, "--disk"))) {
 		if (!*v)
@@ -499,7 +500,9 @@ out:
 /*
  * --restore, --incoming: read the saved guest whole (nothing is loaded
  * unless all of it checks out), give it this launcher's devices, and run
- * it from where it stood.
+ * it from where it stood.  The VM is made as soon as the header says how
+ * large it is: for a migration that is while the first round still
+ * arrives, not in the downtime.
  */
 static int resume_guest(const struct options *o)
 {
@@ -507,7 +510,7 @@ static int resume_guest(const struct options *o)
 	const char *what = o->restore ? o->restore : o->incoming;
 	struct resume resume = { &in.vcpu, -1 };
 	struct guest_mem mem = { 0 };
-	int fd, ret;
+	int fd, vm, ret;
 
 	fd = o->restore ? open(o->restore, O_RDONLY | O_CLOEXEC) :
 	     incoming_accept(o->incoming);
@@ -515,7 +518,13 @@ static int resume_guest(const struct options *o)
 		say("cannot open %s: %s", o->restore, strerror(errno));
 	if (fd < 0)
 		return LIGEIRO_EXIT_USAGE;
-	ret = snap_read(fd, what, &in);
+	ret = snap_begin(fd, what, &in);
+	if (ret)
+		return ret;
+	vm = vm_create(&in.create);
+	if (vm < 0)
+		return -vm;
+	ret = snap_finish(fd, what, &in);
 	if (o->restore)
 		close(fd);
 	else
@@ -532,7 +541,7 @@ static int resume_guest(const struct options *o)
 	say("%s: %llu pages of memory, the vCPU and the devices loaded",
 	    what, (unsigned long long)in.pages);
 	outgoing_setup(o->save, o->migrate, &mem);
-	return run_guest(&in.create, &resume, o->stats);
+	return run_vm(vm, &in.create, &resume, o->stats);
 }
 
 int main(int argc, char **argv)
@@ -540,7 +549,7 @@ int main(int argc, char **argv)
 	struct options o = { .mode = LIGEIRO_MODE_PV, .mem_size = MEM_DEFAULT };
 	struct ligeiro_create create = { 0 };
 	struct guest_mem mem = { 0 };
-	int ret;
+	int vm, ret;
 
 	ret = parse_args(argc, argv, &o);
 	if (ret)
@@ -562,6 +571,9 @@ int main(int argc, char **argv)
 	ret = devices_setup(&o.dev, &mem);
 	if (ret)
 		return ret;
+	vm = vm_create(&create);
+	if (vm < 0)
+		return -vm;
 	outgoing_setup(o.save, o.migrate, &mem);
-	return run_guest(&create, NULL, o.stats);
+	return run_vm(vm, &create, NULL, o.stats);
 }

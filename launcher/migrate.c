@@ -29,6 +29,7 @@
 #define _GNU_SOURCE	/* accept4 */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +50,7 @@
 #define SLICE_PAGES	256	/* pages sent per slice: 1 MiB */
 #define STOP_PAGES	64	/* a round this small: stop and copy */
 #define ACK_BYTE	'K'	/* the other side loaded the guest */
+#define PROGRESS_MS	1000	/* a long round says how far it is */
 
 static volatile sig_atomic_t asked;
 
@@ -57,7 +61,8 @@ static struct {
 	struct snap_out out;
 	uint64_t *todo;			/* this round's pages */
 	uint64_t npages, next;		/* the next page of todo to look at */
-	uint64_t sent, total, t_start, t_round;
+	uint64_t count, done;		/* pages in todo, and looked at */
+	uint64_t sent, total, t_start, t_round, t_shown;
 	unsigned int round;
 } mig;
 
@@ -80,25 +85,95 @@ static uint64_t ms_now(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A path for a Unix socket, from "unix:PATH"; NULL if it is not one. */
-static const char *unix_path(const char *spec, struct sockaddr_un *sa)
-{
-	const char *path = spec + strlen("unix:");
+/*
+ * Where a guest goes or comes from: "unix:PATH", a Unix socket, or
+ * "tcp:HOST:PORT" on the loopback address.  The stream is not
+ * authenticated (the module checks the vCPU, but memory is whatever the
+ * sender says), so a listener open to other machines would take a guest
+ * from anyone: TCP is for trying the socket code of a real migration on
+ * one machine, and HOST must be 127.0.0.1, ::1 or localhost.
+ */
+struct place {
+	struct sockaddr_storage sa;
+	socklen_t len;
+};
 
-	if (strncmp(spec, "unix:", strlen("unix:")) || !*path ||
-	    strlen(path) >= sizeof(sa->sun_path))
-		return NULL;
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	strcpy(sa->sun_path, path);
-	return path;
+static const char *unix_place(const char *path, struct place *p)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)&p->sa;
+
+	if (!*path || strlen(path) >= sizeof(un->sun_path))
+		return "a Unix socket's path after unix:, short enough for one";
+	un->sun_family = AF_UNIX;
+	strcpy(un->sun_path, path);
+	p->len = sizeof(*un);
+	return NULL;
 }
 
-int migrate_check_spec(const char *spec)
+/*
+ * HOST:PORT, HOST numeric (no name service in a static launcher) or
+ * "localhost".  The last colon ends the host, so "::1:4444" works too.
+ */
+static const char *tcp_place(const char *hostport, struct place *p)
 {
-	struct sockaddr_un sa;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&p->sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&p->sa;
+	const char *colon = strrchr(hostport, ':');
+	unsigned long port;
+	char host[INET6_ADDRSTRLEN], *end;
 
-	return unix_path(spec, &sa) ? 0 : -1;
+	if (!colon || colon == hostport ||
+	    colon - hostport >= (long)sizeof(host))
+		return "HOST:PORT after tcp:, as in tcp:127.0.0.1:4444";
+	memcpy(host, hostport, colon - hostport);
+	host[colon - hostport] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || errno || !port || port > UINT16_MAX)
+		return "a port number from 1 to 65535 after the host";
+	if (!strcmp(host, "localhost"))
+		strcpy(host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		p->len = sizeof(*in4);
+		if (ntohl(in4->sin_addr.s_addr) >> IN_CLASSA_NSHIFT ==
+		    IN_LOOPBACKNET)
+			return NULL;
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		p->len = sizeof(*in6);
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return NULL;
+	} else {
+		return "a numeric address (or localhost) before the port";
+	}
+	return "only a loopback address (127.0.0.1, ::1): the stream is not authenticated";
+}
+
+/* NULL once @spec is in *@p, else what is wrong with it. */
+static const char *place_of(const char *spec, struct place *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (!strncmp(spec, "unix:", strlen("unix:")))
+		return unix_place(spec + strlen("unix:"), p);
+	if (!strncmp(spec, "tcp:", strlen("tcp:")))
+		return tcp_place(spec + strlen("tcp:"), p);
+	return "give unix:PATH or tcp:HOST:PORT";
+}
+
+const char *migrate_spec_error(const char *spec)
+{
+	struct place p;
+
+	return place_of(spec, &p);
+}
+
+/* A socket for @p, of its family, closed on exec. */
+static int place_socket(const struct place *p)
+{
+	return socket(p->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
 void outgoing_setup(const char *save, const char *peer,
@@ -117,6 +192,11 @@ void outgoing_setup(const char *save, const char *peer,
 	sigaction(SIGALRM, &sa, NULL);
 	/* A peer that goes away is an error to report, not a death. */
 	signal(SIGPIPE, SIG_IGN);
+}
+
+bool outgoing_ready(void)
+{
+	return mig.save || mig.peer;
 }
 
 static void ticking(bool on)
@@ -165,8 +245,8 @@ static void stop(int vm_fd, const char *why)
 
 static int start(int vm_fd, const struct ligeiro_create *c)
 {
-	uint64_t words, count;
-	struct sockaddr_un sa;
+	uint64_t words;
+	struct place p;
 	int fd;
 
 	mig.npages = c->mem_size / LIGEIRO_PAGE_SIZE;
@@ -179,9 +259,9 @@ static int start(int vm_fd, const struct ligeiro_create *c)
 		stop(vm_fd, "out of memory for the dirty bitmaps");
 		return -1;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	unix_path(mig.peer, &sa);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	place_of(mig.peer, &p);
+	fd = place_socket(&p);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&p.sa, p.len)) {
 		say("cannot connect to %s: %s", mig.peer, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -190,13 +270,13 @@ static int start(int vm_fd, const struct ligeiro_create *c)
 	}
 	mig.out.fd = fd;
 	/* The first call logs from now on, and names every page. */
-	if (snap_header(&mig.out, c) || collect(vm_fd, mig.todo, &count)) {
+	if (snap_header(&mig.out, c) || collect(vm_fd, mig.todo, &mig.count)) {
 		stop(vm_fd, "the stream could not begin");
 		return -1;
 	}
 	mig.round = 0;
-	mig.next = mig.sent = mig.total = 0;
-	mig.t_start = mig.t_round = ms_now();
+	mig.next = mig.sent = mig.done = mig.total = 0;
+	mig.t_start = mig.t_round = mig.t_shown = ms_now();
 	ticking(true);
 	return 0;
 }
@@ -214,6 +294,7 @@ static int send_slice(const struct ligeiro_create *c, bool *done)
 		if (snap_page(&mig.out, c, mig.next, mig.round == 0, &mig.sent))
 			return -1;
 	}
+	mig.done += n;
 	*done = mig.next == mig.npages;
 	return 0;
 }
@@ -239,8 +320,9 @@ static int finish(int vm_fd, const struct ligeiro_create *c)
 		stop(vm_fd, "the other side did not take the guest");
 		return -1;
 	}
-	say("migrated in %u rounds (%llu pages), downtime %llu ms",
+	say("migrated in %u rounds (%llu pages) in %llu ms, downtime %llu ms",
 	    mig.round + 1, (unsigned long long)(mig.total + sent),
+	    (unsigned long long)(ms_now() - mig.t_start),
 	    (unsigned long long)(ms_now() - t0));
 	return 0;
 broken:
@@ -250,7 +332,6 @@ broken:
 
 int outgoing_tick(int vm_fd, const struct ligeiro_create *c)
 {
-	uint64_t dirtied;
 	bool done;
 
 	if (asked && !mig.active) {
@@ -266,49 +347,61 @@ int outgoing_tick(int vm_fd, const struct ligeiro_create *c)
 		stop(vm_fd, "the connection broke");
 		return -1;
 	}
-	if (!done)
+	if (!done) {
+		if (ms_now() - mig.t_shown >= PROGRESS_MS) {
+			say("migrating: round %u, %llu of %llu pages done",
+			    mig.round, (unsigned long long)mig.done,
+			    (unsigned long long)mig.count);
+			mig.t_shown = ms_now();
+		}
 		return -1;
+	}
 	/* The round is out: what did the guest write meanwhile? */
 	memset(mig.todo, 0, bitmap_words(mig.npages) * sizeof(uint64_t));
-	if (collect(vm_fd, mig.todo, &dirtied)) {
+	if (collect(vm_fd, mig.todo, &mig.count)) {
 		stop(vm_fd, "the dirty log failed");
 		return -1;
 	}
 	say("migrate round %u: %llu pages sent, %llu dirtied, %llu ms",
 	    mig.round, (unsigned long long)mig.sent,
-	    (unsigned long long)dirtied,
+	    (unsigned long long)mig.count,
 	    (unsigned long long)(ms_now() - mig.t_round));
 	mig.total += mig.sent;
-	mig.sent = mig.next = 0;
+	mig.sent = mig.next = mig.done = 0;
 	mig.round++;
 	mig.t_round = ms_now();
-	if (dirtied > STOP_PAGES && mig.round < LIGEIRO_MIGRATE_ROUNDS)
+	if (mig.count > STOP_PAGES && mig.round < LIGEIRO_MIGRATE_ROUNDS)
 		return -1;
 	return finish(vm_fd, c);
 }
 
 int incoming_accept(const char *spec)
 {
-	struct sockaddr_un sa;
-	const char *path = unix_path(spec, &sa);
+	const int one = 1;
+	struct place p;
 	int l, fd;
 
-	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) ||
+	place_of(spec, &p);
+	l = place_socket(&p);
+	/* A port that a run just closed can be taken again at once. */
+	if (l >= 0 && p.sa.ss_family != AF_UNIX)
+		setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || bind(l, (struct sockaddr *)&p.sa, p.len) ||
 	    listen(l, 1)) {
-		say("cannot listen on %s: %s", path, strerror(errno));
+		say("cannot listen on %s: %s", spec, strerror(errno));
 		if (l >= 0)
 			close(l);
 		return -1;
 	}
-	say("waiting for a guest on %s", path);
+	say("waiting for a guest on %s", spec);
 	do
 		fd = accept4(l, NULL, NULL, SOCK_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
-		say("accepting on %s: %s", path, strerror(errno));
+		say("accepting on %s: %s", spec, strerror(errno));
 	close(l);
-	unlink(path);
+	if (p.sa.ss_family == AF_UNIX)
+		unlink(((struct sockaddr_un *)&p.sa)->sun_path);
 	return fd;
 }
 

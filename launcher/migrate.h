@@ -3,9 +3,10 @@
  * migrate.h - the guest leaving this launcher (a save or a migration),
  * and arriving from another.
  *
- * SIGUSR1 asks for what the command line prepared: --save=FILE writes
- * the guest to FILE and ends the launcher; --migrate=unix:PATH moves it,
- * live, to the launcher that waits with --incoming=unix:PATH.  The vCPU
+ * SIGUSR1, or Ctrl-A s typed on the console (console.c), asks for what
+ * the command line prepared: --save=FILE writes the guest to FILE and
+ * ends the launcher; --migrate=unix:PATH (or tcp:HOST:PORT) moves it,
+ * live, to the launcher that waits with --incoming at the same place.  The vCPU
  * loop (run.c) gives migrate.c a turn at every exit where the guest's
  * state is whole.
  *
@@ -19,12 +20,18 @@
 
 #include "vq.h"
 
-/* 0 if @spec names a place to migrate to or from ("unix:PATH"). */
-int migrate_check_spec(const char *spec);
+/*
+ * NULL if @spec names a place to migrate to or from ("unix:PATH", or
+ * "tcp:HOST:PORT" on the loopback address), else what is wrong with it.
+ */
+const char *migrate_spec_error(const char *spec);
 
 /* What SIGUSR1 will do: save to @save, or migrate to @peer (or neither). */
 void outgoing_setup(const char *save, const char *peer,
 		    struct guest_mem *mem);
+
+/* Whether SIGUSR1 (or the console's Ctrl-A s) has anything to do. */
+bool outgoing_ready(void);
 
 /*
  * A turn between two runs: start, continue or finish what SIGUSR1 asked.

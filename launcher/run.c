@@ -382,16 +382,17 @@ static int resume_vcpu(int fd, const struct resume *resume)
 	return 0;
 }
 
-int run_guest(const struct ligeiro_create *create,
-	      const struct resume *resume, bool stats)
+/* How long LIGEIRO_CREATE_VM took, for --stats. */
+static uint64_t create_ns;
+
+int vm_create(const struct ligeiro_create *create)
 {
-	bool ended = false;
-	uint64_t t0, create_ns;
-	int fd, ret;
+	uint64_t t0;
+	int fd;
 
 	fd = open_device();
 	if (fd < 0)
-		return LIGEIRO_EXIT_NODEV;
+		return -LIGEIRO_EXIT_NODEV;
 
 	/*
 	 * Whether a mode is supported is the module's to say, so trap mode
@@ -410,10 +411,18 @@ int run_guest(const struct ligeiro_create *create,
 			    create->mem_size >> 10, create->entry,
 			    create->boot_gpa, strerror(errno));
 		close(fd);
-		return LIGEIRO_EXIT_INTERNAL;
+		return -LIGEIRO_EXIT_INTERNAL;
 	}
-
 	create_ns = now_ns() - t0;
+	return fd;
+}
+
+int run_vm(int fd, const struct ligeiro_create *create,
+	   const struct resume *resume, bool stats)
+{
+	bool ended = false;
+	int ret;
+
 	if (resume) {
 		ret = resume_vcpu(fd, resume);
 		if (ret) {

@@ -40,9 +40,18 @@ struct resume {
 };
 
 /**
- * run_guest() - create the VM and serve it until the guest stops.
- * @create: what LIGEIRO_CREATE_VM needs; the guest is already loaded into
- *	the memory at @create->mem_addr, boot block included.
+ * vm_create() - open the device and make a VM of @create's memory.
+ * @create: what LIGEIRO_CREATE_VM needs.  A new guest is already loaded
+ *	into the memory at @create->mem_addr, boot block included; a
+ *	resumed one may still be arriving (the module only pins the pages).
+ *
+ * Return: the VM's file descriptor, or minus the launcher's exit status
+ * after saying why not.
+ */
+int vm_create(const struct ligeiro_create *create);
+
+/**
+ * run_vm() - serve VM @fd until the guest stops, then close it.
  * @resume: NULL to boot the guest, else the state it goes on from.
  * @stats: print the module's counters to stderr once the guest has ended.
  *
@@ -50,8 +59,8 @@ struct resume {
  * one of the LIGEIRO_EXIT_* codes (0 also once the guest is saved or has
  * migrated away).
  */
-int run_guest(const struct ligeiro_create *create,
-	      const struct resume *resume, bool stats);
+int run_vm(int fd, const struct ligeiro_create *create,
+	   const struct resume *resume, bool stats);
 
 /* The start of every --stats line, for scripts to match. */
 #define STATS	"ligeiro-stats: "

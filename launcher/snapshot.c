@@ -317,14 +317,14 @@ static int get_records(int fd, const char *what, struct snap_in *in,
 	}
 }
 
-int snap_read(int fd, const char *what, struct snap_in *in)
+int snap_begin(int fd, const char *what, struct snap_in *in)
 {
 	struct snap_header h;
-	uint64_t sum = FNV_OFFSET;
 	void *mem;
 
 	memset(in, 0, sizeof(*in));
-	if (get(fd, what, &h, sizeof(h), &sum) || check_header(what, &h))
+	in->sum = FNV_OFFSET;
+	if (get(fd, what, &h, sizeof(h), &in->sum) || check_header(what, &h))
 		return LIGEIRO_EXIT_BADIMAGE;
 	in->create = h.create;
 	mem = mmap(NULL, h.create.mem_size, PROT_READ | PROT_WRITE,
@@ -335,9 +335,10 @@ int snap_read(int fd, const char *what, struct snap_in *in)
 		return LIGEIRO_EXIT_INTERNAL;
 	}
 	in->create.mem_addr = (uintptr_t)mem;
-	if (get_records(fd, what, in, sum)) {
-		munmap(mem, h.create.mem_size);
-		return LIGEIRO_EXIT_BADIMAGE;
-	}
 	return 0;
+}
+
+int snap_finish(int fd, const char *what, struct snap_in *in)
+{
+	return get_records(fd, what, in, in->sum) ? LIGEIRO_EXIT_BADIMAGE : 0;
 }

@@ -47,10 +47,18 @@ struct snap_in {
 	struct ligeiro_vcpu vcpu;
 	struct devices_state devices;
 	uint64_t pages;			/* page records read */
+	uint64_t sum;			/* of what was read so far */
 };
 
-/* 0, or LIGEIRO_EXIT_BADIMAGE / _INTERNAL after saying why. */
-int snap_read(int fd, const char *what, struct snap_in *in);
+/*
+ * Reading, in two steps, so that the new VM can be made in between,
+ * while the sender still sends: snap_begin() reads the header and maps
+ * the memory it declares, snap_finish() reads the rest into it.  Each
+ * returns 0, or LIGEIRO_EXIT_BADIMAGE / _INTERNAL after saying why; the
+ * caller loads nothing of a stream whose snap_finish() failed.
+ */
+int snap_begin(int fd, const char *what, struct snap_in *in);
+int snap_finish(int fd, const char *what, struct snap_in *in);
 
 /* --save=FILE: the whole guest, now; 0 or -1 after saying why not. */
 int snap_save(const char *path, int vm_fd, const struct ligeiro_create *c);

@@ -18,6 +18,8 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 . /etc/ligeiro-abi.sh
+# No network, but the loopback interface: a migration may use tcp:.
+ip link set lo up
 
 echo "ligeiro-host: up, kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus"
 if insmod /lib/ligeiro.ko; then

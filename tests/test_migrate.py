@@ -18,7 +18,13 @@ pre-copy to another launcher (--migrate=unix:PATH to --incoming=unix:PATH).
 * killed_destination: kill -9 of the destination after the first round:
   the source says "migration failed" and its guest ends as it would have;
 * corrupt_file: a saved file with a byte flipped, and one cut in half,
-  are refused with LIGEIRO_EXIT_BADIMAGE and a reason, and nothing runs.
+  are refused with LIGEIRO_EXIT_BADIMAGE and a reason, and nothing runs;
+* save_restore_console: the save asked for by Ctrl-A s on the console
+  instead of the signal;
+* migrate_tcp: `dirty` in a 256 MiB guest moved over TCP on the loopback
+  address; its first round is long, and the source prints progress lines
+  while it works;
+* tcp_loopback_only: a TCP address off the loopback is a usage error.
 """
 import pytest
 
@@ -40,7 +46,8 @@ def test_each_mode(request, cpu, mode, check):
 
 @pytest.mark.parametrize("cpu", test_native.CPUS)
 @pytest.mark.parametrize("check", [
-    "dirty_converges", "killed_destination", "corrupt_file"])
+    "dirty_converges", "killed_destination", "corrupt_file",
+    "save_restore_console", "migrate_tcp", "tcp_loopback_only"])
 def test_checks(request, cpu, check):
     host(request, cpu).result("mig." + check)
 

@@ -20,6 +20,9 @@ SOCK=/tmp/m.sock
 COUNT=40		# count's steps: about 50 ms each
 SAVE_AT=5		# SIGUSR1 once count has printed this
 DIRTY_S=8		# dirty's seconds: longer than a migration takes
+TCP=127.0.0.1:47474	# a free port on the loopback
+BIG_MEM=256M		# a first round that shows progress lines
+BIG_DIRTY_S=20		# dirty's seconds in that guest
 # The launcher's bound on pre-copy rounds, from hv/uapi/ligeiro.h.
 max_rounds=${LIGEIRO_MIGRATE_ROUNDS:-}
 
@@ -106,23 +109,33 @@ flip() {
 		dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
 }
 
-# 1. Save and restore: count is stopped a few steps in and written out;
-#    restored, it goes on from the next number, with the same disk.
-for mode in pv trap; do
-	name=mig.save_restore_$mode
+# save_restore NAME MODE HOW: count stopped a few steps in and written
+# out, by SIGUSR1 or by Ctrl-A s typed on its console (HOW is signal or
+# console); restored, it goes on from the next number, with the same disk.
+save_restore() {
+	name=$1
 	mkdisk
-	rm -f $SAVE
-	start /tmp/save.out --mode=$mode --disk=$DISK --save=$SAVE $G -- \
-		count=$COUNT
+	rm -f $SAVE /tmp/cons.in
+	mkfifo /tmp/cons.in
+	: >/tmp/save.out
+	ligeiro --mode=$2 --disk=$DISK --save=$SAVE $G -- count=$COUNT \
+		</tmp/cons.in >/tmp/save.out 2>&1 &
+	pid=$!
+	exec 3>/tmp/cons.in
 	wait_out "^count $SAVE_AT\$" /tmp/save.out $pid
-	kill -USR1 $pid
+	case $3 in
+	signal)		kill -USR1 $pid ;;
+	console)	printf '\001s' >&3 ;;
+	esac
 	reap $pid
 	ss=$?
+	exec 3>&-
+	rm -f /tmp/cons.in
 	show $name/save /tmp/save.out
 	last=$(counts /tmp/save.out | tail -n 1)
 	saved=$(disk_count)
 	# For the corrupt files of 2.
-	[ $mode = pv ] && cp $SAVE /tmp/mig.save.pv 2>/dev/null
+	[ $2 = pv ] && cp $SAVE /tmp/mig.save.pv 2>/dev/null
 	bounded /tmp/restore.out --restore=$SAVE --disk=$DISK
 	rs=$?
 	show $name/restore /tmp/restore.out
@@ -139,7 +152,12 @@ for mode in pv trap; do
 		"(disk ${saved:-empty}); restore status $rs, first count" \
 		"${first:-none}, disk $(disk_count)"
 	rm -f $SAVE
-done
+}
+
+# 1. Save and restore, in each mode, and once asked for on the console.
+save_restore mig.save_restore_pv pv signal
+save_restore mig.save_restore_trap trap signal
+save_restore mig.save_restore_console pv console
 
 # 2. A damaged file is refused whole: the status says so, a message says
 #    why, and no guest runs (the disk stays as it was).
@@ -267,4 +285,36 @@ test $before -ge 1 && test $ss = 0 &&
 result mig.killed_destination $? "killed after $before round lines;" \
 	"source $ss, '$(grep -o 'migration failed: .*' /tmp/src.out)'," \
 	"'$(grep '^RESULT dirty' /tmp/src.out)'"
+# 6. The same over TCP on the loopback address, with a guest of
+#    $BIG_MEM whose first round takes seconds: the source must say how far
+#    it is while it works, and the guest must arrive whole.  A TCP address
+#    off the loopback is refused on the command line: the stream has no
+#    authentication.
+start /tmp/dst.out --incoming=tcp:$TCP
+dst=$pid
+wait_out 'waiting for a guest on' /tmp/dst.out $dst
+start /tmp/src.out --mem=$BIG_MEM --migrate=tcp:$TCP $G -- dirty=$BIG_DIRTY_S
+src=$pid
+wait_out '^dirty pass' /tmp/src.out $src
+kill -USR1 $src
+reap $src
+ss=$?
+reap $dst
+ds=$?
+show mig.migrate_tcp/src /tmp/src.out
+show mig.migrate_tcp/dst /tmp/dst.out
+progress=$(grep -c 'ligeiro: migrating: round 0, [0-9]* of [0-9]* pages done' \
+	/tmp/src.out)
+test $ss = 0 && grep -q 'ligeiro: migrated in [0-9]* rounds' /tmp/src.out &&
+	test "$progress" -ge 1 && test $ds = 0 &&
+	grep -q '^RESULT dirty PASS' /tmp/dst.out &&
+	! grep -q '^RESULT ' /tmp/src.out
+result mig.migrate_tcp $? "source $ss with $progress progress lines," \
+	"'$(grep -o 'migrated in .*' /tmp/src.out)'; destination $ds," \
+	"'$(grep '^RESULT dirty' /tmp/dst.out)'"
+bounded /tmp/bad.out --migrate=tcp:192.0.2.1:${TCP##*:} $G
+st=$?
+show mig.tcp_loopback_only /tmp/bad.out
+test $st = "$LIGEIRO_EXIT_USAGE" && grep -q 'loopback' /tmp/bad.out
+result mig.tcp_loopback_only $? "status $st, '$(head -n 1 /tmp/bad.out)'"
 finish
