@@ -15,11 +15,12 @@
  * Bytes the guest has no buffer for yet wait in ours, and in stdin
  * behind it, until the driver adds receive buffers.
  *
- * The reader also knows the console's one command, as QEMU's console
- * has its Ctrl-A escapes: once --save or --migrate is given, Ctrl-A s
- * saves or moves the guest (what SIGUSR1 does, migrate.h), and Ctrl-A
- * Ctrl-A is one Ctrl-A for the guest.  Without them every byte is the
- * guest's.
+ * The reader also knows the console's one command, an escape as telnet
+ * and virsh have (not QEMU's Ctrl-A, which the QEMU around the host
+ * takes for itself): once --save or --migrate is given, Ctrl-] s saves
+ * or moves the guest (what SIGUSR1 does, migrate.h), and Ctrl-] Ctrl-]
+ * is one Ctrl-] for the guest.  Without them every byte is the guest's.
+ * A terminal in line mode hands the keys over at Enter.
  *
  * The book describes the device in "Virtual devices: virtio"
  * (book/09-virtio.md).  Read rng.c next.
@@ -36,7 +37,7 @@
 #include "migrate.h"
 #include "run.h"
 
-#define ESCAPE		('A' & 0x1f)	/* Ctrl-A, then a command */
+#define ESCAPE		(']' & 0x1f)	/* Ctrl-], then a command */
 #define CMD_OUTGOING	's'		/* save or migrate */
 
 struct console {

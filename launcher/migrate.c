@@ -369,7 +369,7 @@ int outgoing_tick(int vm_fd, const struct ligeiro_create *c)
 	mig.total += mig.sent;
 	mig.sent = mig.next = mig.done = 0;
 	mig.round++;
-	mig.t_round = ms_now();
+	mig.t_round = mig.t_shown = ms_now();
 	if (mig.count > STOP_PAGES && mig.round < LIGEIRO_MIGRATE_ROUNDS)
 		return -1;
 	return finish(vm_fd, c);

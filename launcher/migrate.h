@@ -3,7 +3,7 @@
  * migrate.h - the guest leaving this launcher (a save or a migration),
  * and arriving from another.
  *
- * SIGUSR1, or Ctrl-A s typed on the console (console.c), asks for what
+ * SIGUSR1, or Ctrl-] s typed on the console (console.c), asks for what
  * the command line prepared: --save=FILE writes the guest to FILE and
  * ends the launcher; --migrate=unix:PATH (or tcp:HOST:PORT) moves it,
  * live, to the launcher that waits with --incoming at the same place.  The vCPU
@@ -30,7 +30,7 @@ const char *migrate_spec_error(const char *spec);
 void outgoing_setup(const char *save, const char *peer,
 		    struct guest_mem *mem);
 
-/* Whether SIGUSR1 (or the console's Ctrl-A s) has anything to do. */
+/* Whether SIGUSR1 (or the console's Ctrl-] s) has anything to do. */
 bool outgoing_ready(void);
 
 /*

@@ -19,7 +19,7 @@ pre-copy to another launcher (--migrate=unix:PATH to --incoming=unix:PATH).
   the source says "migration failed" and its guest ends as it would have;
 * corrupt_file: a saved file with a byte flipped, and one cut in half,
   are refused with LIGEIRO_EXIT_BADIMAGE and a reason, and nothing runs;
-* save_restore_console: the save asked for by Ctrl-A s on the console
+* save_restore_console: the save asked for by Ctrl-] s on the console
   instead of the signal;
 * migrate_tcp: `dirty` in a 256 MiB guest moved over TCP on the loopback
   address; its first round is long, and the source prints progress lines

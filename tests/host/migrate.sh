@@ -110,7 +110,7 @@ flip() {
 }
 
 # save_restore NAME MODE HOW: count stopped a few steps in and written
-# out, by SIGUSR1 or by Ctrl-A s typed on its console (HOW is signal or
+# out, by SIGUSR1 or by Ctrl-] s typed on its console (HOW is signal or
 # console); restored, it goes on from the next number, with the same disk.
 save_restore() {
 	name=$1
@@ -125,7 +125,7 @@ save_restore() {
 	wait_out "^count $SAVE_AT\$" /tmp/save.out $pid
 	case $3 in
 	signal)		kill -USR1 $pid ;;
-	console)	printf '\001s' >&3 ;;
+	console)	printf '\035s' >&3 ;;
 	esac
 	reap $pid
 	ss=$?
