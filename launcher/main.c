@@ -500,9 +500,11 @@ out:
 /*
  * --restore, --incoming: read the saved guest whole (nothing is loaded
  * unless all of it checks out), give it this launcher's devices, and run
- * it from where it stood.  The VM is made as soon as the header says how
- * large it is: for a migration that is while the first round still
- * arrives, not in the downtime.
+ * it from where it stood.  A migrating guest gets its VM as soon as the
+ * header says how large it is: LIGEIRO_CREATE_VM pins the memory, which
+ * would otherwise be most of the downtime.  A file has no downtime, so
+ * it is checked whole first, and a damaged one is reported as such even
+ * where the module is missing.
  */
 static int resume_guest(const struct options *o)
 {
@@ -510,7 +512,7 @@ static int resume_guest(const struct options *o)
 	const char *what = o->restore ? o->restore : o->incoming;
 	struct resume resume = { &in.vcpu, -1 };
 	struct guest_mem mem = { 0 };
-	int fd, vm, ret;
+	int fd, vm = -1, ret;
 
 	fd = o->restore ? open(o->restore, O_RDONLY | O_CLOEXEC) :
 	     incoming_accept(o->incoming);
@@ -519,25 +521,32 @@ static int resume_guest(const struct options *o)
 	if (fd < 0)
 		return LIGEIRO_EXIT_USAGE;
 	ret = snap_begin(fd, what, &in);
-	if (ret)
-		return ret;
-	vm = vm_create(&in.create);
-	if (vm < 0)
-		return -vm;
-	ret = snap_finish(fd, what, &in);
+	if (!ret && o->incoming) {
+		vm = create_vm(&in.create);
+		ret = vm < 0 ? -vm : 0;
+	}
+	if (!ret)
+		ret = snap_finish(fd, what, &in);
 	if (o->restore)
 		close(fd);
 	else
 		resume.ack_fd = fd;
-	if (ret)
-		return ret;
+	if (!ret && vm < 0) {
+		vm = create_vm(&in.create);
+		ret = vm < 0 ? -vm : 0;
+	}
 	mem.base = (unsigned char *)(uintptr_t)in.create.mem_addr;
 	mem.size = in.create.mem_size;
-	ret = devices_setup(&o->dev, &mem);
-	if (ret)
+	if (!ret)
+		ret = devices_setup(&o->dev, &mem);
+	if (!ret && devices_load(&in.devices))
+		ret = LIGEIRO_EXIT_BADIMAGE;
+	if (ret) {
+		/* A VM that never got its vCPU has run nothing: close it. */
+		if (vm >= 0)
+			close(vm);
 		return ret;
-	if (devices_load(&in.devices))
-		return LIGEIRO_EXIT_BADIMAGE;
+	}
 	say("%s: %llu pages of memory, the vCPU and the devices loaded",
 	    what, (unsigned long long)in.pages);
 	outgoing_setup(o->save, o->migrate, &mem);
@@ -571,7 +580,7 @@ int main(int argc, char **argv)
 	ret = devices_setup(&o.dev, &mem);
 	if (ret)
 		return ret;
-	vm = vm_create(&create);
+	vm = create_vm(&create);
 	if (vm < 0)
 		return -vm;
 	outgoing_setup(o.save, o.migrate, &mem);

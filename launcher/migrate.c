@@ -27,6 +27,7 @@
  * hv/state.c next.
  */
 #define _GNU_SOURCE	/* accept4 */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -39,6 +40,7 @@
 #include <sys/un.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,8 +92,10 @@ static uint64_t ms_now(void)
  * "tcp:HOST:PORT" on the loopback address.  The stream is not
  * authenticated (the module checks the vCPU, but memory is whatever the
  * sender says), so a listener open to other machines would take a guest
- * from anyone: TCP is for trying the socket code of a real migration on
- * one machine, and HOST must be 127.0.0.1, ::1 or localhost.
+ * from anyone.  Even on the loopback, any user of this machine may
+ * connect first, where a Unix socket is guarded by its file's
+ * permissions: TCP is for trying a real migration's socket code on one
+ * machine, and HOST must be 127.0.0.1, ::1 or localhost.
  */
 struct place {
 	struct sockaddr_storage sa;
@@ -112,24 +116,30 @@ static const char *unix_place(const char *path, struct place *p)
 
 /*
  * HOST:PORT, HOST numeric (no name service in a static launcher) or
- * "localhost".  The last colon ends the host, so "::1:4444" works too.
+ * "localhost".  The last colon ends the host, so "::1:4444" works, and
+ * so does "[::1]:4444".
  */
 static const char *tcp_place(const char *hostport, struct place *p)
 {
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&p->sa;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&p->sa;
 	const char *colon = strrchr(hostport, ':');
+	size_t len = colon ? colon - hostport : 0;
 	unsigned long port;
 	char host[INET6_ADDRSTRLEN], *end;
 
-	if (!colon || colon == hostport ||
-	    colon - hostport >= (long)sizeof(host))
+	if (len > 2 && hostport[0] == '[' && hostport[len - 1] == ']') {
+		hostport++;
+		len -= 2;
+	}
+	if (!len || len >= sizeof(host))
 		return "HOST:PORT after tcp:, as in tcp:127.0.0.1:4444";
-	memcpy(host, hostport, colon - hostport);
-	host[colon - hostport] = '\0';
+	memcpy(host, hostport, len);
+	host[len] = '\0';
 	errno = 0;
 	port = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || errno || !port || port > UINT16_MAX)
+	if (!isdigit((unsigned char)colon[1]) || *end || errno || !port ||
+	    port > UINT16_MAX)
 		return "a port number from 1 to 65535 after the host";
 	if (!strcmp(host, "localhost"))
 		strcpy(host, "127.0.0.1");
@@ -174,6 +184,18 @@ const char *migrate_spec_error(const char *spec)
 static int place_socket(const struct place *p)
 {
 	return socket(p->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+/*
+ * The last records and the ack are small, and the guest stands still
+ * while they travel: TCP must not hold them back to fill a segment.
+ */
+static void no_delay(int fd, const struct place *p)
+{
+	const int one = 1;
+
+	if (p->sa.ss_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
 void outgoing_setup(const char *save, const char *peer,
@@ -268,6 +290,7 @@ static int start(int vm_fd, const struct ligeiro_create *c)
 		stop(vm_fd, "no one to migrate to");
 		return -1;
 	}
+	no_delay(fd, &p);
 	mig.out.fd = fd;
 	/* The first call logs from now on, and names every page. */
 	if (snap_header(&mig.out, c) || collect(vm_fd, mig.todo, &mig.count)) {
@@ -399,6 +422,8 @@ int incoming_accept(const char *spec)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		say("accepting on %s: %s", spec, strerror(errno));
+	else
+		no_delay(fd, &p);
 	close(l);
 	if (p.sa.ss_family == AF_UNIX)
 		unlink(((struct sockaddr_un *)&p.sa)->sun_path);

@@ -385,7 +385,7 @@ static int resume_vcpu(int fd, const struct resume *resume)
 /* How long LIGEIRO_CREATE_VM took, for --stats. */
 static uint64_t create_ns;
 
-int vm_create(const struct ligeiro_create *create)
+int create_vm(const struct ligeiro_create *create)
 {
 	uint64_t t0;
 	int fd;

@@ -40,7 +40,7 @@ struct resume {
 };
 
 /**
- * vm_create() - open the device and make a VM of @create's memory.
+ * create_vm() - open the device and make a VM of @create's memory.
  * @create: what LIGEIRO_CREATE_VM needs.  A new guest is already loaded
  *	into the memory at @create->mem_addr, boot block included; a
  *	resumed one may still be arriving (the module only pins the pages).
@@ -48,7 +48,7 @@ struct resume {
  * Return: the VM's file descriptor, or minus the launcher's exit status
  * after saying why not.
  */
-int vm_create(const struct ligeiro_create *create);
+int create_vm(const struct ligeiro_create *create);
 
 /**
  * run_vm() - serve VM @fd until the guest stops, then close it.

@@ -223,10 +223,18 @@ static int check_header(const char *what, const struct snap_header *h)
 		    what, h->version, h->abi, SNAP_VERSION, LIGEIRO_ABI_VERSION);
 		return -1;
 	}
+	/*
+	 * An incoming VM is made from the header before the checksum can
+	 * vouch for it, so it gets the module's checks (check_create() in
+	 * hv/vm.c) here, and a damaged one is called damaged.
+	 */
 	if (!c->mem_size || c->mem_size % LIGEIRO_PAGE_SIZE ||
 	    c->mem_size > LIGEIRO_MMIO_BASE ||
-	    (c->mode != LIGEIRO_MODE_PV && c->mode != LIGEIRO_MODE_TRAP)) {
-		say("%s: the header declares an impossible machine (%llu bytes of memory, mode %u)",
+	    (c->mode != LIGEIRO_MODE_PV && c->mode != LIGEIRO_MODE_TRAP) ||
+	    c->entry >= c->mem_size || c->boot_gpa >= c->mem_size ||
+	    c->flags & ~LIGEIRO_CREATE_FLAGS || c->pad ||
+	    c->roots > LIGEIRO_ROOTS_MAX) {
+		say("%s: the header declares an impossible machine (%llu bytes of memory, mode %u; damaged)",
 		    what, (unsigned long long)c->mem_size, c->mode);
 		return -1;
 	}

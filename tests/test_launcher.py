@@ -223,6 +223,17 @@ def test_unit_vq_all_cases_pass():
      % (abi.CMDLINE_MAX - 1)),
     # 129 one-letter words and 128 spaces: 257 bytes.
     (["g.elf", "--"] + ["x"] * (abi.CMDLINE_MAX // 2 + 1), "longer than"),
+    # Where a migration goes: unix:PATH, or TCP on the loopback only.
+    (["--migrate=ftp:x", "g.elf"], "give unix:PATH or tcp:HOST:PORT"),
+    (["--migrate=unix:", "g.elf"], "a Unix socket's path"),
+    (["--migrate=tcp:192.0.2.1:4444", "g.elf"], "only a loopback address"),
+    (["--migrate=tcp:0.0.0.0:4444", "g.elf"], "only a loopback address"),
+    (["--migrate=tcp:127.0.0.1:+5", "g.elf"], "a port number"),
+    (["--migrate=tcp:127.0.0.1:65536", "g.elf"], "a port number"),
+    (["--migrate=tcp:127.0.0.1:0", "g.elf"], "a port number"),
+    (["--migrate=tcp:example.org:4444", "g.elf"], "a numeric address"),
+    (["--incoming=tcp::4444"], "HOST:PORT"),
+    (["--incoming=tcp:localhost"], "HOST:PORT"),
 ])
 def test_usage_error(args, problem):
     proc = run(*args)
@@ -347,6 +358,13 @@ def test_longest_command_line(tmp_path, words):
     ["--no-event-idx"],
     ["--mem=64m"],
     ["--mem=16777216"],
+    ["--migrate=unix:/tmp/ligeiro-test.sock"],
+    ["--migrate=tcp:127.0.0.1:4444"],
+    ["--migrate=tcp:127.1.2.3:4444"],
+    ["--migrate=tcp:localhost:4444"],
+    ["--migrate=tcp:::1:4444"],
+    ["--migrate=tcp:[::1]:4444"],
+    ["--save=/tmp/ligeiro-test.save"],
 ])
 def test_valid_options(tmp_path, args):
     path = write(tmp_path, "guest.elf", elf64())
@@ -374,3 +392,36 @@ def test_disk(tmp_path):
     assert_reaches_device(run("--disk=%s" % disk, guest))
     assert_reaches_device(run("--disk=%s" % disk, "--disk-ro", guest))
     assert disk.read_bytes() == bytes(4096)
+
+
+# A saved guest (--restore=FILE) is read and checked whole before the
+# module is touched, so a damaged file is called damaged even on a
+# machine without ligeiro.ko.  The stream's header: launcher/snapshot.c.
+
+def snapshot_header(entry=0x100000, mem_size=64 << 20):
+    version = re.search(r"^#define SNAP_VERSION\s+(\d+)",
+                        (abi.ROOT / "launcher" / "snapshot.c").read_text(),
+                        re.M)
+    return (b"LIGEIRO\n" +
+            struct.pack("<II", int(version.group(1)), abi.ABI_VERSION) +
+            struct.pack("<QQQQIIII", 0, mem_size, entry, 0x1000,
+                        abi.MODE_PV, 0, 0, 0))
+
+
+@pytest.mark.parametrize("name, body, problem", [
+    ("header only", snapshot_header(), "the stream ends before"),
+    ("an unknown record", snapshot_header() + struct.pack("<II", 99, 0),
+     "unknown record type 99"),
+    ("a page outside memory", snapshot_header() +
+     struct.pack("<IIQ", 1, 8 + 4096, 64 << 20) + bytes(4096),
+     "outside the guest's memory"),
+    ("an entry outside memory", snapshot_header(entry=64 << 20),
+     "impossible machine"),
+    ("no magic", b"LIGEIRX\n" + snapshot_header()[8:], "bad magic"),
+])
+def test_damaged_restore_file(tmp_path, name, body, problem):
+    path = write(tmp_path, "guest.save", body)
+    proc = run("--restore=%s" % path)
+    assert proc.returncode == abi.EXIT_BADIMAGE, proc.stderr
+    assert problem in proc.stderr, proc.stderr
+    assert proc.stdout == ""

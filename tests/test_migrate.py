@@ -3,7 +3,8 @@
 tests/host/migrate.sh runs in the host boots of conftest.py, under -cpu
 qemu64 and -cpu max.  The launcher stops its guest on SIGUSR1 and writes
 it to a file (--save=FILE, read back by --restore=FILE) or sends it by
-pre-copy to another launcher (--migrate=unix:PATH to --incoming=unix:PATH).
+pre-copy to another launcher (--migrate=PLACE to --incoming=PLACE, PLACE
+being unix:PATH or tcp:HOST:PORT on the loopback).
 
 * save_restore: `count 40` keeps its count on the disk; saved a few steps
   in and restored, it goes on from the number after the last it printed,
@@ -21,7 +22,7 @@ pre-copy to another launcher (--migrate=unix:PATH to --incoming=unix:PATH).
   are refused with LIGEIRO_EXIT_BADIMAGE and a reason, and nothing runs;
 * save_restore_console: the save asked for by Ctrl-] s on the console
   instead of the signal;
-* migrate_tcp: `dirty` in a 256 MiB guest moved over TCP on the loopback
+* migrate_tcp: `dirty` in a 128 MiB guest moved over TCP on the loopback
   address; its first round is long, and the source prints progress lines
   while it works;
 * tcp_loopback_only: a TCP address off the loopback is a usage error.

@@ -3,11 +3,11 @@
 #
 # Booted by tests/test_migrate.py under -cpu qemu64 and -cpu max, in the
 # same boots as the other host scripts.  The launcher stops a guest on
-# SIGUSR1: with --save=FILE it writes the guest to FILE and exits, with
-# --migrate=unix:PATH it sends it by pre-copy to a launcher started with
-# --incoming=unix:PATH.  Each check prints one "RESULT mig.<name>" line;
-# the guests' own RESULT lines are shown prefixed, so the harness reads
-# only ours.  The launcher's messages are looked for anywhere in a line:
+# SIGUSR1 (or Ctrl-] s on its console): with --save=FILE it writes the
+# guest to FILE and exits, with --migrate=PLACE it sends it by pre-copy to
+# a launcher started with --incoming=PLACE (unix:PATH or tcp:HOST:PORT).
+# Each check prints one "RESULT mig.<name>" line; the guests' own RESULT
+# lines are shown prefixed, so the harness reads only ours.  The launcher's messages are looked for anywhere in a line:
 # its stderr shares the file with the guest's console, and a guest's line
 # cut by the migration (the rest is the destination's) runs into the
 # next message.  Guest programs: count (guest/user/count.c) keeps its count
@@ -21,7 +21,7 @@ COUNT=40		# count's steps: about 50 ms each
 SAVE_AT=5		# SIGUSR1 once count has printed this
 DIRTY_S=8		# dirty's seconds: longer than a migration takes
 TCP=127.0.0.1:47474	# a free port on the loopback
-BIG_MEM=256M		# a first round that shows progress lines
+BIG_MEM=128M		# a first round that shows progress lines
 BIG_DIRTY_S=20		# dirty's seconds in that guest
 # The launcher's bound on pre-copy rounds, from hv/uapi/ligeiro.h.
 max_rounds=${LIGEIRO_MIGRATE_ROUNDS:-}
@@ -101,6 +101,25 @@ incoming() {
 	done
 }
 
+# moved NAME WORD PLACE ARGS...: a source launcher with ARGS, migrating
+# to PLACE (where the destination dst waits), signalled once its output
+# shows WORD; both reaped (their statuses in ss and ds), their output
+# shown under NAME.
+moved() {
+	name=$1 word=$2 place=$3
+	shift 3
+	start /tmp/src.out --migrate=$place "$@"
+	src=$pid
+	wait_out "$word" /tmp/src.out $src
+	kill -USR1 $src
+	reap $src
+	ss=$?
+	reap $dst
+	ds=$?
+	show $name/src /tmp/src.out
+	show $name/dst /tmp/dst.out
+}
+
 # flip FILE OFFSET: invert the byte at OFFSET, in place.
 flip() {
 	b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1)
@@ -125,7 +144,7 @@ save_restore() {
 	wait_out "^count $SAVE_AT\$" /tmp/save.out $pid
 	case $3 in
 	signal)		kill -USR1 $pid ;;
-	console)	printf '\035s' >&3 ;;
+	console)	alive $pid && printf '\035s' >&3 ;;
 	esac
 	reap $pid
 	ss=$?
@@ -201,16 +220,7 @@ for mode in pv trap; do
 	bounded /tmp/base.out --mode=$mode $G -- tests
 	bs=$?
 	incoming
-	start /tmp/src.out --mode=$mode --migrate=unix:$SOCK $G -- tests
-	src=$pid
-	wait_out '^RESULT ' /tmp/src.out $src
-	kill -USR1 $src
-	reap $src
-	ss=$?
-	reap $dst
-	ds=$?
-	show $name/src /tmp/src.out
-	show $name/dst /tmp/dst.out
+	moved $name '^RESULT ' unix:$SOCK --mode=$mode $G -- tests
 	verdicts /tmp/base.out >/tmp/base.v
 	verdicts /tmp/src.out /tmp/dst.out >/tmp/moved.v
 	diff /tmp/base.v /tmp/moved.v | sed -n "s/^[-+][^-+]/[$name] diff: &/p"
@@ -229,16 +239,7 @@ done
 #    pre-copy rounds (their lines); "migrated in R rounds" may count the
 #    stop-and-copy as one more.
 incoming
-start /tmp/src.out --migrate=unix:$SOCK $G -- dirty=$DIRTY_S
-src=$pid
-wait_out '^dirty pass' /tmp/src.out $src
-kill -USR1 $src
-reap $src
-ss=$?
-reap $dst
-ds=$?
-show mig.dirty_converges/src /tmp/src.out
-show mig.dirty_converges/dst /tmp/dst.out
+moved mig.dirty_converges '^dirty pass' unix:$SOCK $G -- dirty=$DIRTY_S
 rounds=$(grep -c 'ligeiro: migrate round [0-9]*: ' /tmp/src.out)
 fin=$(grep 'ligeiro: migrated in ' /tmp/src.out)
 said=$(echo "$fin" | sed -n 's/.* in \([0-9][0-9]*\) rounds.*/\1/p')
@@ -293,16 +294,8 @@ result mig.killed_destination $? "killed after $before round lines;" \
 start /tmp/dst.out --incoming=tcp:$TCP
 dst=$pid
 wait_out 'waiting for a guest on' /tmp/dst.out $dst
-start /tmp/src.out --mem=$BIG_MEM --migrate=tcp:$TCP $G -- dirty=$BIG_DIRTY_S
-src=$pid
-wait_out '^dirty pass' /tmp/src.out $src
-kill -USR1 $src
-reap $src
-ss=$?
-reap $dst
-ds=$?
-show mig.migrate_tcp/src /tmp/src.out
-show mig.migrate_tcp/dst /tmp/dst.out
+moved mig.migrate_tcp '^dirty pass' tcp:$TCP --mem=$BIG_MEM $G -- \
+	dirty=$BIG_DIRTY_S
 progress=$(grep -c 'ligeiro: migrating: round 0, [0-9]* of [0-9]* pages done' \
 	/tmp/src.out)
 test $ss = 0 && grep -q 'ligeiro: migrated in [0-9]* rounds' /tmp/src.out &&
