@@ -5,8 +5,8 @@
 
 copies every SRC_DIR/*.md to OUT_DIR with its placeholders replaced by
 figures from BENCH_JSON (book/bench.json, written by `make bench`:
-tests/bench.py documents its schema), and writes OUT_DIR/bench-chart.svg,
-which a chapter shows with \\image html.  `bookgen.py --table NAME
+tests/bench.py documents its schema), and writes OUT_DIR/bench-chart.svg
+and OUT_DIR/migrate-chart.svg, which chapters show with \\image html.  `bookgen.py --table NAME
 BENCH_JSON` prints one table, for README.md, which is not generated:
 tests/test_bench_json.py checks its copy there.  Doxygen then reads OUT_DIR
 instead of book/ (the Makefile's docs target), so no chapter ever holds a
@@ -17,6 +17,11 @@ typed-in measurement.  Two placeholders:
                                 minus native's; run.date, run.commit and
                                 run.cpu say which run)
     {{bench:counters.PROG.NAME}} a --stats counter of a whole run
+    {{bench:migration.WORKLOAD.MEASURE}} a live migration's figure (idle,
+                                writer8, ...: MEASURE as bench.py's schema,
+                                and first_sent, first_ms, last_pages: round
+                                0's pages and time, the stop-and-copy's
+                                pages); migration_setup.NAME its setting
     {{benchtable:NAME}}         a whole markdown table, NAME in TABLES below
 
 Counts print with thousands separators (16,619), ratios as 1.4x (64x from
@@ -60,6 +65,17 @@ def flatten(doc):
             for measure, value in values.items():
                 keys["ablation.%s.%s.%s" % (flag.lstrip("-"), op,
                                             measure)] = value
+    # "migration.writer8.downtime_ms": one migration's figure
+    for workload, m in doc.get("migration", {}).items():
+        for measure, value in m.items():
+            if not isinstance(value, list):
+                keys["migration.%s.%s" % (workload, measure)] = value
+        if m.get("sent"):
+            keys["migration.%s.first_sent" % workload] = m["sent"][0]
+            keys["migration.%s.first_ms" % workload] = m["round_ms"][0]
+            keys["migration.%s.last_pages" % workload] = m["dirtied"][-1]
+    for name, value in doc.get("migration_setup", {}).items():
+        keys["migration_setup." + name] = value
     for k in ("date", "commit", "cpu"):
         keys["run." + k] = doc["run"][k]
     keys["run.commit"] = keys["run.commit"][:12]
@@ -76,6 +92,8 @@ def fmt(key, value):
     if isinstance(value, float) and abs(value) < 0.005:
         value = 0.0
     measure = key.rsplit(".", 1)[-1]
+    if measure.endswith("_mib_s") and isinstance(value, float):
+        return "%.1f" % value
     if measure.endswith("_ratio"):
         if value < 1:
             return "%.2fx" % value
@@ -159,6 +177,17 @@ TABLES = {
                   ("`--roots=4`: a switch, 16 processes",
                    ["ctxswitch_p16.pv.icount",
                     "ablation.roots=4.ctxswitch_p16.icount"])]),
+    # chapter 17: live migrations, wall clock under TCG
+    "migration": (("guest", "MiB/s dirtied, asked", "kept", "pre-copy rounds",
+                   "pages sent", "of them in round 0", "stop-and-copy pages",
+                   "total, ms", "downtime, ms"),
+                  [(label, ["migration.%s.%s" % (w, k) for k in
+                            ("rate_mib_s", "kept_mib_s", "precopy_rounds",
+                             "pages", "first_sent", "last_pages",
+                             "total_ms", "downtime_ms")])
+                   for label, w in (("idle", "idle"),
+                                    ("`writer=8`", "writer8"),
+                                    ("`writer=32`", "writer32"))]),
     # chapter 9: the disk
     "diskread": (("sequential 4 KiB reads, KiB/s", "native", "pv", "trap",
                   "pv / native", "trap / native"),
@@ -249,6 +278,72 @@ def chart(keys):
     return "\n".join(svg) + "\n"
 
 
+def migrate_chart(doc):
+    """Pages sent per pre-copy round of each migration, the stop-and-copy
+    as the last point (a square), on a logarithmic axis, as SVG, with the
+    line below which a round stops pre-copy."""
+    runs = sorted(doc.get("migration", {}).values(),
+                  key=lambda m: m["rate_mib_s"])
+    series = [(m["what"], m["sent"] + m["dirtied"][-1:]) for m in runs
+              if m.get("sent")]
+    colours = ("#3b7dd8", "#d8643b", "#3ba55c", "#9b59b6")
+    stop = doc.get("migration_setup", {}).get("stop_pages")
+    w, h, left, right, up, down = 560, 300, 60, 20, 40, 50
+    plot_w, plot_h = w - left - right, h - up - down
+    top = max([max(ys) for _, ys in series] + [10])
+    decades = max(1, math.ceil(math.log10(top)))
+    rounds = max([len(ys) for _, ys in series] + [2]) - 1
+
+    def x(r):
+        return left + plot_w * r / rounds
+
+    def y(pages):
+        return up + plot_h - plot_h * math.log10(max(pages, 1)) / decades
+
+    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">'
+           % (w, h, w, h),
+           '<title>Live migration: pages sent per round</title>',
+           '<rect width="100%" height="100%" fill="white"/>']
+    for d in range(decades + 1):
+        svg.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ccc"/>'
+                   % (left, y(10 ** d), w - right, y(10 ** d)))
+        svg.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>'
+                   % (left - 6, y(10 ** d) + 4, "{:,}".format(10 ** d)))
+    for r in range(rounds + 1):
+        svg.append('<text x="%.1f" y="%d" text-anchor="middle">%d</text>'
+                   % (x(r), h - down + 16, r))
+    svg.append('<text x="%d" y="%d" text-anchor="middle">round (the '
+               'square: stop-and-copy)</text>' % (left + plot_w / 2,
+                                                 h - down + 32))
+    if stop:
+        svg.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="black"'
+                   ' stroke-dasharray="2,3"/>' % (left, y(stop), w - right,
+                                                  y(stop)))
+        svg.append('<text x="%d" y="%.1f" text-anchor="end" fill="#555">'
+                   '%d pages: stop and copy</text>'
+                   % (w - right, y(stop) - 4, stop))
+    for i, (label, ys) in enumerate(series):
+        colour = colours[i % len(colours)]
+        svg.append('<polyline fill="none" stroke="%s" stroke-width="2" '
+                   'points="%s"/>' % (colour, " ".join(
+                       "%.1f,%.1f" % (x(r), y(v)) for r, v in enumerate(ys))))
+        last = len(ys) - 1
+        svg.append('<rect x="%.1f" y="%.1f" width="8" height="8" fill="none"'
+                   ' stroke="%s" stroke-width="2"/>'
+                   % (x(last) - 4, y(ys[last]) - 4, colour))
+        lx = left + 10 + i * 135
+        svg.append('<rect x="%d" y="12" width="12" height="12" fill="%s"/>'
+                   % (lx, colour))
+        svg.append('<text x="%d" y="22">%s</text>' % (
+            lx + 16, label.replace("a guest dirtying ", "dirtying ")))
+    svg.append('<text x="%d" y="%d" text-anchor="end" fill="#555">pages '
+               'sent, TCG, %s</text>' % (w - right, h - 4,
+                                         doc["run"]["commit"][:12]))
+    svg.append("</svg>")
+    return "\n".join(svg) + "\n"
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "--table":
         # bookgen.py --table NAME BENCH_JSON: one table, for README.md
@@ -260,7 +355,8 @@ def main(argv):
                  "       bookgen.py --table NAME BENCH_JSON")
     bench, src, out = (pathlib.Path(a) for a in argv[1:])
     try:
-        keys = flatten(json.loads(bench.read_text()))
+        doc = json.loads(bench.read_text())
+        keys = flatten(doc)
     except (OSError, ValueError, KeyError) as e:
         sys.exit("bookgen.py: %s: %s (run `make bench`)" % (bench, e))
     out.mkdir(parents=True, exist_ok=True)
@@ -280,6 +376,7 @@ def main(argv):
                                            for md in src.glob("*.md")}:
         stale.unlink()
     (out / "bench-chart.svg").write_text(chart(keys))
+    (out / "migrate-chart.svg").write_text(migrate_chart(doc))
 
 
 if __name__ == "__main__":

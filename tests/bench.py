@@ -7,6 +7,8 @@ prints the guest's own measurements side by side with their ratio to
 native.  Under TCG a "cycle" is emulated time, not a
 hardware cost; under -icount the TSC counts instructions, so those
 columns are repeatable to the instruction.  CPU=max picks the CPU model.
+One more boot, under TCG, moves the guest live between two launchers,
+idle and dirtying its memory at a few rates (bench.sh's lgbench=migrate).
 
 It also writes every figure to book/bench.json, the one source of the
 book's measured numbers: scripts/bookgen.py puts them into the chapters
@@ -39,12 +41,29 @@ it: entries, exit.hypercall, hcall.new_cr3, shadow_faults, ...).
 "ablation": {FLAG: {OP: {"icount": n, "tcg": n}}} holds pv's figures with
 one optimisation turned off by a launcher flag (--no-fused-switch,
 --roots=4, --no-prefetch, --no-kick-poll, --no-lazy-host), beside the default's in "ops".
+"migration": {WORKLOAD: {...}} holds one live migration each of the idle
+guest (WORKLOAD idle) and of writer=R (writerR: R MiB of pages dirtied a
+second, guest/user/writer.c), from bench.sh's MIGRATE lines of the TCG
+boot of their own, in milliseconds of the host's wall clock: "what", "rate_mib_s"
+(asked), "kept_mib_s" (what the writer really wrote, by the guest's
+clock), "rounds" (as the launcher counts them: the pre-copy rounds and
+the stop-and-copy), "precopy_rounds", "pages" (sent in all), "total_ms"
+(from the signal to the destination's ack), "downtime_ms" (the
+stop-and-copy), and per pre-copy round the lists "sent", "dirtied"
+(meanwhile: the next round's pages) and "round_ms".  "migration_setup"
+says what bounded them: "mem_mib" (the guest's memory, as it saw it),
+"max_rounds"
+(LIGEIRO_MIGRATE_ROUNDS), and from launcher/migrate.c "stop_pages",
+"slice_pages" and "tick_ms"; "writer_pages" and "writer_s" from the
+writer's first line.
 
 Besides the JSON it writes build/bench/bench.md (the comparison as
 Markdown, Xen's published ratios in its last column, and the ablation
 table) and two PNG charts drawn with Debian's python3-matplotlib:
 build/bench/bench-ratios.png (pv and trap over native, per operation)
-and build/bench/bench-procs.png (a switch's cost against processes).
+build/bench/bench-procs.png (a switch's cost against processes) and
+build/bench/bench-migrate.png (pages sent per pre-copy round, per
+migration), and the migrations beside Clark et al.'s published downtimes.
 A progress line comes before each boot.
 
 `bench.py --from-logs` rebuilds bench.json from the transcripts of the
@@ -68,7 +87,11 @@ JSON = harness.ROOT / "book" / "bench.json"
 BENCH = re.compile(r"^BENCH (\S+) (\d+)", re.M)
 ABLATE = re.compile(r"^ABLATE (\S+) (\S+) (\d+)", re.M)
 CREATE = re.compile(r"^CREATE (\d+) (\d+)", re.M)
-BOOTS = 6			# collect()'s boots, for the progress line
+MIGRATE = re.compile(r"^MIGRATE (.*)$", re.M)
+WRITER = re.compile(r"writer: \d+ MiB/s over (\d+) pages for (\d+) s")
+GUEST_MEM = re.compile(r"^\[mig\.\w+/src\] mem: usable_kib=(\d+)", re.M)
+BOOTS = 7			# collect()'s boots, for the progress line
+MIGRATE_FLAG = "lgbench=migrate"	# bench.sh: the migrations, only
 ICOUNT = {"QEMU_ARGS": "-icount shift=0", "SMP": "1"}
 # The guest's BENCH names, and the operations they measure.
 RING = (2, 4, 8, 16)		# ctxring's sizes (guest/user/bench.c)
@@ -110,6 +133,12 @@ WHAT = {
 # "Against Xen's"; book/99's bib-barham03).
 XEN = {"syscall": (0.45, 0.46), "pagefault": (1.42, 2.73),
        "ctxswitch": (0.77, 1.97)}
+# Published migrations, for the migration table's last rows: Clark et al.,
+# NSDI 2005 (book/99's bib-clark05), abstract and introduction: downtime
+# in ms of a Quake 3 server and of a web server under SPECweb99.
+CLARK = (("Quake 3 server", 60), ("SPECweb99 web server", 210))
+MIB = 1024			# KiB in a MiB
+MS_PER_US = 1000
 # bench.sh's COST lines: the loop, its operation, operations per count.
 LOOPS = {"sysloop": ("syscall", 1), "ctxloop": ("ctxswitch", 2),
          "pfloop": ("pagefault", 1), "diskread": ("diskread", 1),
@@ -165,6 +194,7 @@ def collect(read):
     host = ["host", harness.VMLINUZ, harness.INITRD, "quiet",
             "lgrun=/tests/bench.sh"]
     runs, costs, counters, ablation, creation = {}, {}, {}, {}, {}
+    migration = {}
     for mode, env in (("tcg", {}), ("icount", ICOUNT)):
         runs["native", mode] = figures(read("bench-native-" + mode,
                                             ["native", iso], env))
@@ -178,6 +208,10 @@ def collect(read):
             runs["native", mode].update(figures(read(
                 "bench-native-disk-" + mode,
                 ["native", test_native.device_iso("diskread")], disk_env)))
+        # the migrations' figures are wall-clock time: under TCG only
+        if mode == "tcg":
+            migration = migrations(read("bench-migrate-" + mode,
+                                        host + [MIGRATE_FLAG], env))
         transcript = read("bench-host-" + mode, host, env)
         for flag, name, value in ABLATE.findall(transcript):
             if name in OPS:
@@ -194,7 +228,67 @@ def collect(read):
                               if k.startswith("trap.")}
     return (runs, costs.get("icount") or costs.get("tcg") or {},
             counters.get("icount") or counters.get("tcg") or {}, ablation,
-            creation)
+            creation, migration)
+
+
+def numbers(text):
+    """"1,2,3" as [1, 2, 3]; "" as []."""
+    return [int(v) for v in text.split(",") if v]
+
+
+def migrations(transcript):
+    """{"setup": {...}, WORKLOAD: {...}} from bench.sh's MIGRATE lines
+    (the schema above); a line with a figure missing is left out."""
+    found = {}
+    for line in MIGRATE.findall(transcript):
+        f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+        try:
+            rate = int(f["rate"])
+            entry = {"rate_mib_s": rate,
+                     "kept_mib_s": round(int(f["kib_s"]) / MIB, 1),
+                     "rounds": int(f["rounds"]),
+                     "pages": int(f["pages"]),
+                     "total_ms": int(f["total_ms"]),
+                     "downtime_ms": int(f["downtime_ms"]),
+                     "sent": numbers(f["per_round"]),
+                     "dirtied": numbers(f["dirtied"]),
+                     "round_ms": numbers(f["round_ms"])}
+        except (KeyError, ValueError):
+            print("bench.py: an incomplete MIGRATE line: " + line)
+            continue
+        entry["precopy_rounds"] = len(entry["sent"])
+        entry["what"] = ("an idle guest" if rate == 0 else
+                         "a guest dirtying %d MiB/s" % rate)
+        found[f["workload"]] = entry
+    if found:
+        found["setup"] = migration_setup(transcript)
+    return found
+
+
+def source_define(path, name):
+    """The value of "#define NAME value" in a source file of the tree."""
+    m = re.search(r"^#define\s+%s\s+(\d+)" % name,
+                  (harness.ROOT / path).read_text(), re.M)
+    return int(m.group(1)) if m else None
+
+
+def migration_setup(transcript):
+    """What bounds the migrations: the constants they ran with."""
+    setup = {"max_rounds": source_define("hv/uapi/ligeiro.h",
+                                         "LIGEIRO_MIGRATE_ROUNDS"),
+             "stop_pages": source_define("launcher/migrate.c", "STOP_PAGES"),
+             "slice_pages": source_define("launcher/migrate.c",
+                                          "SLICE_PAGES")}
+    tick = source_define("launcher/migrate.c", "TICK_US")
+    if tick:
+        setup["tick_ms"] = tick // MS_PER_US
+    m = GUEST_MEM.search(transcript)
+    if m:
+        setup["mem_mib"] = int(m.group(1)) // MIB
+    m = WRITER.search(transcript)
+    if m:
+        setup["writer_pages"], setup["writer_s"] = map(int, m.groups())
+    return {k: v for k, v in setup.items() if v is not None}
 
 
 def stats(transcript):
@@ -210,7 +304,8 @@ def stats(transcript):
 measure.boots, measure.start = 0, time.time()
 
 
-def document(runs, costs, counters, ablation, creation, duration):
+def document(runs, costs, counters, ablation, creation, migration,
+             duration):
     ops = {}
     for bench, op in list(OPS.items()) + [(None, "diskread_noidx"),
                                           (None, "diskread_nopoll")]:
@@ -247,7 +342,10 @@ def document(runs, costs, counters, ablation, creation, duration):
                     "host_cpu": host_cpu(),
                     "command": "make bench", "duration_s": round(duration)},
             "ops": ops, "counters": counters, "ablation": ablation,
-            "creation": creation}
+            "creation": creation,
+            "migration": {k: v for k, v in migration.items()
+                          if k != "setup"},
+            "migration_setup": migration.get("setup", {})}
 
 
 def host_cpu():
@@ -316,7 +414,39 @@ def markdown(doc):
         lines.append("| %s MiB | %s | %s |" % (
             mib, "{:,}".format(v["icount"]) if "icount" in v else "-",
             "{:,}".format(v["tcg"]) if "tcg" in v else "-"))
+    lines += [""] + migration_table(doc)
     return "\n".join(lines) + "\n"
+
+
+def migration_order(doc):
+    """The workloads, idle first, then by rate."""
+    return sorted(doc["migration"],
+                  key=lambda w: doc["migration"][w]["rate_mib_s"])
+
+
+def migration_table(doc):
+    """The migrations as Markdown, Clark et al.'s downtimes below."""
+    lines = ["| migration (TCG, wall clock) | dirtying, MiB/s asked "
+             "| kept | rounds | pages sent | per round | total, ms "
+             "| downtime, ms |", "|---|---:|---:|---:|---:|---|---:|---:|"]
+    for w in migration_order(doc):
+        m = doc["migration"][w]
+        lines.append("| %s | %d | %.1f | %d + 1 | %s | %s | %s | %s |" % (
+            m["what"], m["rate_mib_s"], m["kept_mib_s"],
+            m["precopy_rounds"], "{:,}".format(m["pages"]),
+            ", ".join(str(n) for n in m["sent"] + m["dirtied"][-1:]),
+            "{:,}".format(m["total_ms"]), "{:,}".format(m["downtime_ms"])))
+    for what, ms in CLARK:
+        lines.append("| Clark et al. 2005: %s | | | | | | | %d |"
+                     % (what, ms))
+    setup = doc.get("migration_setup", {})
+    lines += ["", "Rounds: pre-copy rounds + the stop-and-copy; per round: "
+              "pages sent in each, the last the stop-and-copy's.  Guest "
+              "memory %s MiB; at most %s pre-copy rounds.  Milliseconds of "
+              "the host's wall clock under TCG: noisy.  Clark et al.: NSDI "
+              "2005, Xen on real machines and a real network."
+              % (setup.get("mem_mib", "?"), setup.get("max_rounds", "?"))]
+    return lines
 
 
 def charts(doc, out):
@@ -373,7 +503,34 @@ def charts(doc, out):
                             "guest memory, MiB (--mem)", "instructions",
                             "Creating a guest (LIGEIRO_CREATE_VM) by its "
                             "memory", out / "bench-memory.png"))
+    if doc["migration"]:
+        paths.append(migration_chart(plt, doc, out / "bench-migrate.png"))
     return paths
+
+
+def migration_chart(plt, doc, path):
+    """Pages sent per pre-copy round, per migration, the stop-and-copy's
+    as the last point of each line, and the round that stops pre-copy."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for w in migration_order(doc):
+        m = doc["migration"][w]
+        ys = m["sent"] + m["dirtied"][-1:]
+        line, = ax.plot(range(len(ys)), [max(y, 1) for y in ys],
+                        marker="o", label=m["what"])
+        ax.plot([len(ys) - 1], [max(ys[-1], 1)], marker="s", markersize=9,
+                fillstyle="none", color=line.get_color())
+    stop = doc.get("migration_setup", {}).get("stop_pages")
+    if stop:
+        ax.axhline(stop, color="black", linewidth=0.8, linestyle=":",
+                   label="a round this small stops pre-copy")
+    ax.set_yscale("log")
+    ax.set_xlabel("round (the square: stop-and-copy)")
+    ax.set_ylabel("pages sent")
+    ax.set_title("Live migration: pages sent per round (TCG)")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return path
 
 
 def loglog(fig, ax, xs, xlabel, ylabel, title, path):
@@ -393,16 +550,18 @@ def loglog(fig, ax, xs, xlabel, ylabel, title, path):
 def main(argv):
     start = time.time()
     if argv[1:] == ["--from-logs"]:
-        runs, costs, counters, ablation, creation = collect(
+        runs, costs, counters, ablation, creation, migration = collect(
             lambda name, args, env: (
             harness.LOGS / (name + ".log")).read_text())
         old = json.loads(JSON.read_text()) if JSON.exists() else {}
         duration = old.get("run", {}).get("duration_s", 0)
     else:
-        runs, costs, counters, ablation, creation = collect(measure)
+        runs, costs, counters, ablation, creation, migration = collect(
+            measure)
         duration = time.time() - start
     table(runs)
-    doc = document(runs, costs, counters, ablation, creation, duration)
+    doc = document(runs, costs, counters, ablation, creation, migration,
+                   duration)
     JSON.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     print("\nwrote", JSON)
     out = harness.BUILD / "bench"

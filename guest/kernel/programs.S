@@ -42,5 +42,6 @@ programs:
 	program	rngtest
 	program	instr3
 	program	count
+	program	writer
 	program	dirty
 	.quad	0, 0, 0

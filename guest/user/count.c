@@ -12,7 +12,7 @@
  * made before the guest moved and those made after reached one disk.
  * tests/host/migrate.sh reads the sector from the image as well.
  *
- * Book: book/09-virtio.md, "The launcher's devices".  Read dirty.c next.
+ * Book: book/09-virtio.md, "The launcher's devices".  Read writer.c next.
  */
 #include "ulib.h"
 

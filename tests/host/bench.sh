@@ -6,9 +6,80 @@
 # round trip: the guest times N NOP hypercalls and the same loop without
 # them; the difference over N is the round trip.  Under QEMU's
 # `-icount shift=0` the TSC advances one tick per instruction, so these
-# are instruction counts (tests/bench.py boots it both ways).
+# are instruction counts (tests/bench.py boots it both ways).  With
+# lgbench=migrate it times live migrations instead, and nothing else.
 . /tests/lib.sh
 G=/guest/ligeiro-guest.elf
+# Live migration (book/17, "Measured"): the guest moved by pre-copy over
+# a Unix socket while it runs writer=RATE (guest/user/writer.c: RATE MiB
+# of pages dirtied a second; 0 is the idle guest), MIG_SETTLE_MS after it
+# started writing.  One "MIGRATE workload=W rate=R rounds=N pages=P
+# total_ms=T downtime_ms=D per_round=a,b,.. dirtied=a,b,.. round_ms=a,b,..
+# kib_s=K" line each: the launcher's figures (migrate.c) and the rate the
+# writer really kept (its RESULT line, at the destination).  Times are
+# the host's wall clock, so bench.py runs them in a boot of their own under
+# TCG, with lgbench=migrate on the kernel's command line, and only them:
+# under -icount a host millisecond is a million instructions, and each
+# run would take minutes.
+MIG_RATES="0 8 32"
+MIG_SETTLE_MS=500
+MIG_SOCK=/tmp/bench.sock
+MIG_WAIT_S=120		# a launcher still there after this is killed
+# alive PID: there and not a zombie; reap PID: its status once it ends.
+alive() { kill -0 "$1" 2>/dev/null &&
+	[ "$(cut -d' ' -f3 /proc/"$1"/stat 2>/dev/null)" != Z ]; }
+reap() {
+	n=0
+	while alive "$1" && [ $n -lt $((MIG_WAIT_S * 20)) ]; do
+		usleep 50000
+		n=$((n + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+}
+# The round lines' figures, column N (1 sent, 2 dirtied, 3 ms), as a,b,c.
+per_round() { sed -En 's/.*ligeiro: migrate round [0-9]+: ([0-9]+) pages sent, ([0-9]+) dirtied, ([0-9]+) ms.*/\1 \2 \3/p' \
+	/tmp/msrc.out | awk -v n=$1 '{ printf "%s%s", (NR > 1 ? "," : ""), $n }'; }
+migrate_bench() {
+	for rate in $MIG_RATES; do
+		workload=writer$rate
+		[ $rate = 0 ] && workload=idle
+		rm -f $MIG_SOCK
+		ligeiro --incoming=unix:$MIG_SOCK >/tmp/mdst.out 2>&1 &
+		dst=$!
+		wait_for "waiting for a guest" /tmp/mdst.out
+		ligeiro --migrate=unix:$MIG_SOCK $G -- writer=$rate \
+			>/tmp/msrc.out 2>&1 &
+		src=$!
+		wait_for '^writer: ' /tmp/msrc.out
+		usleep $((MIG_SETTLE_MS * 1000))
+		kill -USR1 $src
+		reap $src
+		ss=$?
+		reap $dst
+		ds=$?
+		sed "s/^/[mig.$workload\/src] /" /tmp/msrc.out
+		sed "s/^/[mig.$workload\/dst] /" /tmp/mdst.out
+		fin=$(grep -o 'ligeiro: migrated in .*' /tmp/msrc.out)
+		echo "MIGRATE workload=$workload rate=$rate" \
+		     "rounds=$(echo "$fin" | sed -n 's/.* in \([0-9]*\) rounds.*/\1/p')" \
+		     "pages=$(echo "$fin" | sed -n 's/.*rounds (\([0-9]*\) pages).*/\1/p')" \
+		     "total_ms=$(echo "$fin" | sed -n 's/.*pages) in \([0-9]*\) ms.*/\1/p')" \
+		     "downtime_ms=$(echo "$fin" | sed -n 's/.*downtime \([0-9]*\) ms.*/\1/p')" \
+		     "per_round=$(per_round 1) dirtied=$(per_round 2)" \
+		     "round_ms=$(per_round 3)" \
+		     "kib_s=$(sed -n 's/^RESULT writer PASS .*kib_s=\([0-9]*\).*/\1/p' /tmp/mdst.out)"
+		test $ss = 0 && test $ds = 0 && test -n "$fin" &&
+			grep -q '^RESULT writer PASS' /tmp/mdst.out
+		result bench.migrate.$workload $? "source $ss, destination" \
+			"$ds, '${fin#ligeiro: }'"
+	done
+	rm -f $MIG_SOCK
+}
+if [ "$lgbench" = migrate ]; then
+	migrate_bench
+	finish
+fi
 ligeiro $G -- bench | grep '^BENCH'
 ligeiro --mode=trap $G -- bench | sed -n 's/^BENCH /BENCH trap./p'
 # The ablation: each optimisation that has a launcher flag, turned off
