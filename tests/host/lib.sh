@@ -176,6 +176,15 @@ steps() { counts "$1" | awk -v a="$2" -v b="$3" '
 	{ if ($1 != a + NR - 1) bad = 1; n = NR }
 	END { exit bad || a + n - 1 != b }'; }
 
+# dump NAME FILE: FILE on the console, for the harness to take out of the
+# host (tests/harness.py, Boot.files()): a line "FILE-BEGIN NAME SIZE
+# MD5", the file gzipped in base64 lines, and "FILE-END NAME".
+dump() {
+	echo "FILE-BEGIN $1 $(wc -c <"$2") $(md5sum <"$2" | cut -d' ' -f1)"
+	gzip -c "$2" | base64
+	echo "FILE-END $1"
+}
+
 finish() {
 	[ "$failures" = 0 ]
 	exit
