@@ -45,7 +45,8 @@ INITRD := $(BUILD)/host/initramfs.cpio.gz
 VMLINUZ := $(BUILD)/host/vmlinuz
 UNIT := $(BUILD)/unit/test_elf $(BUILD)/unit/test_decode $(BUILD)/unit/test_vq \
 	$(BUILD)/unit/fuzz_elf $(BUILD)/unit/ligeiro-asan
-HOSTTOOLS := $(BUILD)/host/abi_probe $(BUILD)/host/hwbp $(BUILD)/host/ioctlfuzz
+HOSTTOOLS := $(BUILD)/host/abi_probe $(BUILD)/host/hwbp $(BUILD)/host/ioctlfuzz \
+	$(BUILD)/host/tsc
 
 all: $(MODULE) $(LAUNCHER) $(GUEST) $(ISO) $(VMLINUZ) $(INITRD) $(UNIT)
 

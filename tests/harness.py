@@ -15,14 +15,24 @@ and the host kernel printed no oops, BUG, WARNING, general protection fault
 or panic anywhere.  The transcript of a boot is written to build/test-logs
 only when a test that used it fails.
 
+A host script can also hand files back (lib.sh's dump prints them on the
+console, Boot.files() reads them), and a host boot can be given files
+(boot_host(files=...) appends them to its initramfs): so a file made in
+one boot can be used in the next, as tests/host/reboot.sh does.
+
 book/16-testing.md explains the layers of tests; conftest.py holds the
 shared boots.
 """
+import base64
+import gzip
+import hashlib
 import os
 import pathlib
 import re
 import signal
 import subprocess
+import tempfile
+import zlib
 
 import abi
 
@@ -60,6 +70,12 @@ KERNEL_TROUBLE = re.compile(
     r"INFO: task \S+ blocked for more than|detected stalls? on CPU")
 RESULT_LINE = re.compile(
     r"^%s (\S+) (PASS|FAIL)\b ?(.*?)\s*$" % abi.RESULT_TAG, re.M)
+# A file dumped by lib.sh's dump: its name, size and MD5, then the file
+# gzipped in base64 lines, then the end line.
+FILE_BLOCK = re.compile(
+    r"^FILE-BEGIN (\S+) (\d+) ([0-9a-f]{32})\n(.*?)^FILE-END \1$",
+    re.M | re.S)
+BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]+$")
 
 
 def qemu_status(guest_code):
@@ -156,6 +172,31 @@ class Boot:
         return dict(kv.split("=", 1) for kv in self.result(check).split()
                     if "=" in kv)
 
+    def files(self):
+        """The files the boot dumped (lib.sh's dump), by name.
+
+        A line of the kernel's that landed between two lines of base64 is
+        left out; one that cut into a line spoils the file, and then its
+        size or MD5 disagrees with what the host said, which fails the
+        test rather than hand a damaged file to the next boot.
+        """
+        found = {}
+        for name, size, md5, body in FILE_BLOCK.findall(self.transcript):
+            text = "".join(line for line in body.splitlines()
+                           if BASE64_LINE.match(line))
+            try:
+                data = gzip.decompress(base64.b64decode(text))
+            except (ValueError, OSError, EOFError, zlib.error) as err:
+                self.fail("dumped file %s does not decode: %s" % (name, err))
+            if (len(data) != int(size) or
+                    hashlib.md5(data).hexdigest() != md5):
+                self.fail("dumped file %s: %d bytes, MD5 %s; the host "
+                          "said %s bytes, MD5 %s"
+                          % (name, len(data), hashlib.md5(data).hexdigest(),
+                             size, md5))
+            found[name] = data
+        return found
+
 
 def boot(name, args, timeout, env=None):
     """Run scripts/qemu.sh ARGS under a timeout; return the Boot."""
@@ -184,16 +225,61 @@ def boot_native(name, cpu="qemu64", mem="128M", timeout=120):
     return boot(name, ["native", ISO], timeout, {"CPU": cpu, "MEM": mem})
 
 
+def cpio(files):
+    """A cpio archive in the "newc" format the kernel unpacks into its
+    initramfs, holding FILES ({"/abs/path": bytes}) and their folders."""
+    entries = {}
+    for path, data in files.items():
+        parts = pathlib.PurePosixPath(path).relative_to("/").parts
+        for i in range(1, len(parts)):
+            entries["/".join(parts[:i])] = None
+        entries["/".join(parts)] = data
+    out = bytearray()
+    names = sorted(entries) + ["TRAILER!!!"]
+    for ino, name in enumerate(names, 1):
+        data = entries.get(name) or b""
+        if name == "TRAILER!!!":
+            mode, nlink, ino = 0, 1, 0
+        elif entries[name] is None:
+            mode, nlink = 0o040755, 2
+        else:
+            mode, nlink = 0o100644, 1
+        # ino mode uid gid nlink mtime filesize devmajor devminor
+        # rdevmajor rdevminor namesize check, each as 8 hex digits.
+        out += b"070701" + b"".join(b"%08X" % v for v in (
+            ino, mode, 0, 0, nlink, 0, len(data), 0, 0, 0, 0,
+            len(name) + 1, 0))
+        out += name.encode() + b"\0"
+        out += b"\0" * (-len(out) % 4)
+        out += data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
 def boot_host(name, scripts, cpu="qemu64", timeout=900, la57=False,
-              extra=()):
+              extra=(), files=None):
     """The host Linux; its init loads ligeiro.ko and runs each of
     /tests/SCRIPTS in turn, in one boot (a lab's are /labs/LAB/NAME.sh).
     EXTRA words go on the kernel's command line: its init sees name=value
-    words as environment variables (lgseed=N for a lab's grader)."""
+    words as environment variables (lgseed=N for a lab's grader).  FILES
+    ({"/abs/path": bytes}) are added to the host's initramfs: the kernel
+    unpacks archives one after another, so the initrd of this boot is the
+    usual one, zeros up to a multiple of four bytes (where the next archive
+    must start), and a gzipped cpio() of FILES."""
     env = {"CPU": cpu, "LA57": "1" if la57 else "0"}
     run = ",".join(s if s.startswith("/") else "/tests/" + s
                    for s in scripts)
-    host = boot(name, ["host", VMLINUZ, INITRD, "lgrun=" + run] +
-                list(extra), timeout, env)
+    with tempfile.TemporaryDirectory(prefix="ligeiro-initrd-") as tmp:
+        initrd = INITRD
+        if files:
+            if not INITRD.exists():
+                raise AssertionError("%s is missing: run 'make' first"
+                                     % INITRD)
+            initrd = pathlib.Path(tmp) / "initrd"
+            base = INITRD.read_bytes()
+            initrd.write_bytes(base + b"\0" * (-len(base) % 4) +
+                               gzip.compress(cpio(files), 1))
+        host = boot(name, ["host", VMLINUZ, initrd, "lgrun=" + run] +
+                    list(extra), timeout, env)
     host.debug_kernel = "LIGEIRO_HOST_KERNEL" in os.environ
     return host

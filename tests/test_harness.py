@@ -4,6 +4,11 @@ These feed harness.Boot synthetic transcripts and statuses, so that a
 triple fault, a timeout, a kernel oops or a missing check can be shown to
 fail, without booting anything.
 """
+import base64
+import gzip
+import hashlib
+import subprocess
+
 import pytest
 
 import abi
@@ -89,3 +94,48 @@ def test_debugging_kernel_must_show_its_detectors(tmp_path, monkeypatch):
         b.debug_kernel = True
         with pytest.raises(AssertionError, match="never said"):
             b.result("a.b")
+
+
+def dumped(name, data):
+    """What lib.sh's dump prints for DATA (gzip | base64, 76 a line)."""
+    text = base64.b64encode(gzip.compress(data)).decode()
+    lines = [text[i:i + 76] for i in range(0, len(text), 76)]
+    return ("FILE-BEGIN %s %d %s\n%s\nFILE-END %s\n"
+            % (name, len(data), hashlib.md5(data).hexdigest(),
+               "\n".join(lines), name))
+
+
+def test_dumped_files_come_back_whole(tmp_path, monkeypatch):
+    """Boot.files() takes back what dump printed, past a kernel line
+    between two lines of base64; a line cut into, or a wrong size, is a
+    failure, not a damaged file for the next boot."""
+    monkeypatch.setattr(harness, "LOGS", tmp_path)
+    data = bytes(range(256)) * 40 + b"the end"
+    text = dumped("a.save", data) + dumped("a.img", b"")
+    lines = text.split("\n")
+    lines.insert(3, "[   12.345678] random: crng init done")
+    assert boot("\n".join(lines)).files() == {"a.save": data, "a.img": b""}
+    lines = text.split("\n")
+    lines[2] = lines[2][:30] + "[ 1.0] x" + lines[2][30:]
+    with pytest.raises(AssertionError, match="a.save"):
+        boot("\n".join(lines)).files()
+    with pytest.raises(AssertionError, match="the host said"):
+        boot(text.replace(" %d " % len(data), " %d " % (len(data) + 1))
+             ).files()
+
+
+def test_cpio_unpacks_to_the_files(tmp_path):
+    """harness.cpio() writes an archive cpio(1) unpacks to the same
+    files, folders made on the way (the kernel reads the same format)."""
+    files = {"/saved/a.save": b"\x00\x01" * 1000, "/saved/b/c.img": b"x",
+             "/empty": b""}
+    archive = tmp_path / "a.cpio"
+    archive.write_bytes(harness.cpio(files))
+    out = tmp_path / "out"
+    out.mkdir()
+    subprocess.run(["cpio", "-i", "-d", "--quiet", "-F", str(archive)],
+                   cwd=out, check=True)
+    got = {"/" + str(p.relative_to(out)): p.read_bytes()
+           for p in out.rglob("*") if p.is_file()}
+    assert got == files
+    assert (out / "saved" / "b").is_dir()

@@ -110,6 +110,81 @@ wait_for() {
 	done
 }
 
+# Launchers in the background, for migrate.sh and reboot.sh, which stop
+# a guest with a signal while it runs.
+
+# alive PID: the process is there and not yet a zombie.
+alive() { kill -0 "$1" 2>/dev/null &&
+	[ "$(cut -d' ' -f3 /proc/"$1"/stat 2>/dev/null)" != Z ]; }
+
+# reap PID [SECONDS]: its exit status, once it ends; one that is still
+# there after SECONDS (120) is killed (status 137), so a hung launcher
+# fails a check, not the boot's timeout.
+reap() {
+	n=0
+	while alive "$1" && [ $n -lt $((${2:-120} * 20 * slow)) ]; do
+		usleep 50000
+		n=$((n + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+}
+
+# start OUT ARGS...: the launcher with ARGS in the background, its pid
+# in pid, its output in OUT, which is emptied first: an earlier run's
+# lines must not be taken for this one's.
+start() {
+	out=$1
+	shift
+	: >"$out"
+	ligeiro "$@" >"$out" 2>&1 &
+	pid=$!
+}
+
+# bounded OUT ARGS...: the same in the foreground: its status, or 137 if
+# it had to be killed (reap).
+bounded() {
+	start "$@"
+	reap $pid
+}
+
+# wait_out WORD FILE PID: wait_for (30 s), but not for a launcher that
+# has ended.
+wait_out() {
+	n=0
+	while ! grep -q "$1" "$2" && alive "$3" && [ $n -lt $((1500 * slow)) ]
+	do
+		usleep 20000
+		n=$((n + 1))
+	done
+}
+
+# A launcher's output in the transcript, its RESULT lines disarmed.
+show() { sed "s|^|[$1] |" "$2"; }
+
+# The guest program count (guest/user/count.c) keeps its count on a disk.
+# mkdisk FILE: a fresh 64 KiB disk of zeros for it.
+mkdisk() { dd if=/dev/zero of="$1" bs=1024 count=64 2>/dev/null; }
+# disk_count FILE: what count left at the start of the disk, its decimal
+# line.
+disk_count() { dd if="$1" bs=512 count=1 2>/dev/null | tr -d '\000\n'; }
+# counts FILE: the numbers count printed, one a line.
+counts() { sed -n 's/^count \([0-9][0-9]*\)$/\1/p' "$1"; }
+# steps FILE FIRST LAST: whether the numbers in FILE go up by one from
+# FIRST to LAST.
+steps() { counts "$1" | awk -v a="$2" -v b="$3" '
+	{ if ($1 != a + NR - 1) bad = 1; n = NR }
+	END { exit bad || a + n - 1 != b }'; }
+
+# dump NAME FILE: FILE on the console, for the harness to take out of the
+# host (tests/harness.py, Boot.files()): a line "FILE-BEGIN NAME SIZE
+# MD5", the file gzipped in base64 lines, and "FILE-END NAME".
+dump() {
+	echo "FILE-BEGIN $1 $(wc -c <"$2") $(md5sum <"$2" | cut -d' ' -f1)"
+	gzip -c "$2" | base64
+	echo "FILE-END $1"
+}
+
 finish() {
 	[ "$failures" = 0 ]
 	exit

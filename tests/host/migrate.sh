@@ -11,7 +11,9 @@
 # its stderr shares the file with the guest's console, and a guest's line
 # cut by the migration (the rest is the destination's) runs into the
 # next message.  Guest programs: count (guest/user/count.c) keeps its count
-# on the disk, dirty (guest/user/dirty.c) writes all over 8 MiB.
+# on the disk, dirty (guest/user/dirty.c) writes all over 8 MiB.  The
+# helpers that start, wait for and reap a launcher in the background, and
+# read count's lines and disk, are in lib.sh: reboot.sh uses them too.
 . /tests/lib.sh
 G=/guest/ligeiro-guest.elf
 DISK=/tmp/mig.img
@@ -26,67 +28,9 @@ BIG_DIRTY_S=20		# dirty's seconds in that guest
 # The launcher's bound on pre-copy rounds, from hv/uapi/ligeiro.h.
 max_rounds=${LIGEIRO_MIGRATE_ROUNDS:-}
 
-# A fresh 64 KiB disk of zeros for count.
-mkdisk() { dd if=/dev/zero of=$DISK bs=1024 count=64 2>/dev/null; }
-# What count left at the start of the disk: its decimal line.
-disk_count() { dd if=$DISK bs=512 count=1 2>/dev/null | tr -d '\000\n'; }
-# The numbers count printed, one a line.
-counts() { sed -n 's/^count \([0-9][0-9]*\)$/\1/p' "$1"; }
-# Whether the numbers in FILE go up by one from FIRST to LAST.
-steps() { counts "$1" | awk -v a="$2" -v b="$3" '
-	{ if ($1 != a + NR - 1) bad = 1; n = NR }
-	END { exit bad || a + n - 1 != b }'; }
 # The RESULT lines of guest transcripts as "name verdict", sorted.
 verdicts() { sed -nE 's/^RESULT ([^ ]+) (PASS|FAIL).*/\1 \2/p' "$@" |
 	sort; }
-# A launcher's output in the transcript, its RESULT lines disarmed.
-show() { sed "s|^|[$1] |" "$2"; }
-
-# alive PID: the process is there and not yet a zombie.
-alive() { kill -0 "$1" 2>/dev/null &&
-	[ "$(cut -d' ' -f3 /proc/"$1"/stat 2>/dev/null)" != Z ]; }
-
-# reap PID: its exit status, once it ends; one that is still there after
-# 120 s is killed (status 137), so a hung launcher fails a check, not the
-# boot's timeout.
-reap() {
-	n=0
-	while alive "$1" && [ $n -lt $((2400 * slow)) ]; do
-		usleep 50000
-		n=$((n + 1))
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1"
-}
-
-# start OUT ARGS...: the launcher with ARGS in the background, its pid
-# in pid, its output in OUT, which is emptied first: an earlier run's
-# lines must not be taken for this one's.
-start() {
-	out=$1
-	shift
-	: >"$out"
-	ligeiro "$@" >"$out" 2>&1 &
-	pid=$!
-}
-
-# bounded OUT ARGS...: the same in the foreground: its status, or 137 if
-# it had to be killed (reap).
-bounded() {
-	start "$@"
-	reap $pid
-}
-
-# wait_out WORD FILE PID: wait_for (30 s), but not for a launcher that
-# has ended.
-wait_out() {
-	n=0
-	while ! grep -q "$1" "$2" && alive "$3" && [ $n -lt $((1500 * slow)) ]
-	do
-		usleep 20000
-		n=$((n + 1))
-	done
-}
 
 # incoming: start the destination in the background (pid in dst, output
 # in /tmp/dst.out) and wait for its socket.
@@ -133,7 +77,7 @@ flip() {
 # console); restored, it goes on from the next number, with the same disk.
 save_restore() {
 	name=$1
-	mkdisk
+	mkdisk $DISK
 	rm -f $SAVE /tmp/cons.in
 	mkfifo /tmp/cons.in
 	: >/tmp/save.out
@@ -152,7 +96,7 @@ save_restore() {
 	rm -f /tmp/cons.in
 	show $name/save /tmp/save.out
 	last=$(counts /tmp/save.out | tail -n 1)
-	saved=$(disk_count)
+	saved=$(disk_count $DISK)
 	# For the corrupt files of 2.
 	[ $2 = pv ] && cp $SAVE /tmp/mig.save.pv 2>/dev/null
 	bounded /tmp/restore.out --restore=$SAVE --disk=$DISK
@@ -166,10 +110,10 @@ save_restore() {
 		test $rs = 0 && test "$first" = $((last + 1)) &&
 		steps /tmp/restore.out "$first" $COUNT &&
 		grep -q "^RESULT count PASS $COUNT " /tmp/restore.out &&
-		test "$(disk_count)" = $COUNT
+		test "$(disk_count $DISK)" = $COUNT
 	result $name $? "save status $ss, last count ${last:-none}" \
 		"(disk ${saved:-empty}); restore status $rs, first count" \
-		"${first:-none}, disk $(disk_count)"
+		"${first:-none}, disk $(disk_count $DISK)"
 	rm -f $SAVE
 }
 
