@@ -141,6 +141,9 @@ static int two_byte(struct cursor *c, unsigned int rex, bool opsize,
 	case 0x30:
 		insn->op = INSN_WRMSR;
 		return 0;
+	case 0x31:
+		insn->op = INSN_RDTSC;
+		return 0;
 	case 0x32:
 		insn->op = INSN_RDMSR;
 		return 0;

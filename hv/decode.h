@@ -35,6 +35,7 @@ enum insn_op {
 	INSN_LTR, INSN_STR, INSN_SLDT, INSN_SMSW,	/* register or memory */
 	INSN_INVLPG,		/* memory operand only */
 	INSN_RDMSR, INSN_WRMSR,
+	INSN_RDTSC,		/* privileged only under CR4.TSD */
 	INSN_IN, INSN_OUT,
 	INSN_MOV_LOAD,		/* mov mem, %reg: reg = the GPR (a device read) */
 	INSN_MOV_STORE,		/* mov %reg, mem: reg = the GPR (a device write) */

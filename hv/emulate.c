@@ -40,6 +40,7 @@ static const unsigned int emul_kind[] = {
 	[INSN_SLDT] = LIGEIRO_EMUL_DESC,	[INSN_SMSW] = LIGEIRO_EMUL_DESC,
 	[INSN_INVLPG] = LIGEIRO_EMUL_INVLPG,
 	[INSN_RDMSR] = LIGEIRO_EMUL_MSR,	[INSN_WRMSR] = LIGEIRO_EMUL_MSR,
+	[INSN_RDTSC] = LIGEIRO_EMUL_MSR,
 	[INSN_IN] = LIGEIRO_EMUL_PORT,		[INSN_OUT] = LIGEIRO_EMUL_PORT,
 	[INSN_MOV_LOAD] = LIGEIRO_EMUL_MMIO,	[INSN_MOV_STORE] = LIGEIRO_EMUL_MMIO,
 };
@@ -341,6 +342,7 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		return pc_out(vm, exit, port, in->size, r->rax);
 	case INSN_MOV_LOAD:
 	case INSN_MOV_STORE:
+	case INSN_RDTSC:	/* emulate_rdtsc()'s */
 	case INSN_UNKNOWN:
 		break;
 	}
@@ -424,6 +426,36 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	if (err >= 0 && r->rip == rip)
 		r->rip += in.len;
 	return err;
+}
+
+/**
+ * emulate_rdtsc() - a restored guest's rdtsc, in either mode.
+ * @vm: the guest, stopped at a general-protection fault.
+ * @exit: filled in if the guest dies.
+ *
+ * A guest restored from a save goes on with the TSC it had, not the new
+ * host's, which started again at that host's boot (state.c keeps the
+ * difference in @vm->tsc_offset).  Without VT-x there is no hardware
+ * offset to add, so while the offset is not 0 the guest runs with
+ * CR4.TSD set: its rdtsc faults, at ring 1 as at ring 3, and is answered
+ * here.  Return: 0 to re-enter the guest, 1 if it died, -1 if the fault
+ * was not an rdtsc.
+ */
+int emulate_rdtsc(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
+{
+	struct switcher_regs *r = vm->regs;
+	struct decoded_insn in;
+	int err = fetch_insn(vm, exit, &in);
+	u64 tsc;
+
+	if (err || in.op != INSN_RDTSC)
+		return err > 0 ? 1 : -1;
+	vm->stats.emulated[emul_kind[in.op]]++;
+	tsc = rdtsc() + vm->tsc_offset;
+	r->rax = lower_32_bits(tsc);
+	r->rdx = upper_32_bits(tsc);
+	r->rip += in.len;
+	return 0;
 }
 
 /**

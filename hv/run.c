@@ -158,6 +158,13 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		vm->stats.exits[LIGEIRO_STAT_INTERRUPT]++;
 		return 0;
 	}
+	if (vector == X86_TRAP_GP && vm->tsc_offset) {
+		ret = emulate_rdtsc(vm, exit);
+		if (ret >= 0) {
+			vm->stats.exits[LIGEIRO_STAT_EMULATION]++;
+			return ret;
+		}
+	}
 	if (vm->mode == LIGEIRO_MODE_PV) {
 		if (vector == LIGEIRO_HCALL_VECTOR && (vm->regs->cs & 3) == 1) {
 			vm->stats.exits[LIGEIRO_STAT_HYPERCALL]++;

@@ -25,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/msr.h>
 
 #include "vm.h"
 
@@ -94,6 +95,7 @@ long state_get(struct ligeiro_vm *vm, void __user *arg)
 		st->timer_ns = max_t(s64, 1,
 				     ktime_to_ns(hrtimer_get_remaining(&vm->timer)));
 	st->pkru = vm->pkru;
+	st->tsc = rdtsc() + vm->tsc_offset;
 	st->cpu = vm->cpu;
 	st->pc = vm->pc;
 	/* The hosts' clocks differ: how long ago, not when. */
@@ -184,6 +186,8 @@ static long state_load(struct ligeiro_vm *vm, struct ligeiro_vcpu *st)
 	vm->cr2 = st->cr2;
 	vm->kstack = st->kstack;
 	vm->pkru = pkru;
+	/* A new host's TSC started again at its boot: go on from ours. */
+	vm->tsc_offset = st->tsc - rdtsc();
 	vm->cpu = st->cpu;
 	vm->pc = st->pc;
 	vm->pc.ch2_start = ktime_sub_ns(ktime_get(), st->pc.ch2_start);

@@ -56,9 +56,10 @@ static_assert(LIGEIRO_SYSCALL_VECTOR == IA32_SYSCALL_VECTOR);
 /*
  * CR4 bits that must be off while the guest runs (book chapter 4); PCE
  * too, or rdpmc would read the host's performance counters from ring 3.
+ * TSD is the guest's own: the launcher's (prctl(PR_SET_TSC)) is not.
  */
 #define GUEST_CR4_OFF	(X86_CR4_PGE | X86_CR4_SMEP | X86_CR4_SMAP | \
-			 X86_CR4_PKE | X86_CR4_PCE)
+			 X86_CR4_PKE | X86_CR4_PCE | X86_CR4_TSD)
 
 static struct page **pages;
 static unsigned int npages;
@@ -397,6 +398,8 @@ static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
 	host->cr4 = __read_cr4();
 	host->guest_cr3 = __pa(vm->cur->pml4);
 	host->guest_cr4 = host->cr4 & ~GUEST_CR4_OFF;
+	if (vm->tsc_offset)	/* the guest's rdtsc traps (emulate_rdtsc()) */
+		host->guest_cr4 |= X86_CR4_TSD;
 	if (host_unchanged(host, vm) && vm->lazy_host)
 		return;
 	native_store_gdt(&host->gdt);

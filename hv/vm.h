@@ -105,6 +105,9 @@ struct shadow_root {
  * @task: the vCPU thread while it is in LIGEIRO_RUN, else NULL.
  * @fpu: the guest's FPU/SSE state, apart from the launcher's own.
  * @pkru: the guest's PKRU, which @fpu does not hold (switcher.c).
+ * @tsc_offset: the guest's TSC less the host's: 0 until a restore, which
+ *	makes the guest's go on from where it was saved (state.c); while
+ *	it is not 0 the guest's rdtsc traps (CR4.TSD) and is emulated.
  * @stats: the counters of LIGEIRO_GET_STATS.
  * @cpu: trap mode's virtual CPU; @pc: its devices.
  * @ready: set (with release) once created: LIGEIRO_IRQ takes no lock.
@@ -144,6 +147,7 @@ struct ligeiro_vm {
 	struct task_struct *task;
 	struct fpu_guest fpu;
 	u32 pkru;
+	s64 tsc_offset;
 	struct ligeiro_stats stats;
 	struct ligeiro_virt_cpu cpu;
 	struct ligeiro_virt_pc pc;
@@ -289,6 +293,7 @@ int vm_kill(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 
 /* emulate.c */
 int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
+int emulate_rdtsc(struct ligeiro_vm *vm, struct ligeiro_exit *exit);
 int emulate_mmio(struct ligeiro_vm *vm, struct ligeiro_exit *exit, u64 gpa);
 
 /* device.c */

@@ -29,7 +29,7 @@
 #endif
 
 /** ABI version: module and launcher must agree exactly. */
-#define LIGEIRO_ABI_VERSION	8
+#define LIGEIRO_ABI_VERSION	9
 
 /** Name of the character device, under /dev. */
 #define LIGEIRO_DEVICE_NAME	"ligeiro"
@@ -310,7 +310,7 @@ struct ligeiro_boot {
 #define LIGEIRO_EMUL_PORT	3	/* in, out */
 #define LIGEIRO_EMUL_DESC	4	/* lgdt lidt ltr sgdt sidt sldt str smsw */
 #define LIGEIRO_EMUL_INVLPG	5	/* invlpg */
-#define LIGEIRO_EMUL_MSR	6	/* rdmsr, wrmsr */
+#define LIGEIRO_EMUL_MSR	6	/* rdmsr, wrmsr; rdtsc, the TSC's MSR */
 #define LIGEIRO_EMUL_MMIO	7	/* mov to or from a device register */
 #define LIGEIRO_EMUL_COUNT	8
 
@@ -328,7 +328,8 @@ struct ligeiro_boot {
  *	mov to %cr3).
  * @cr3_hits: of those, how many found their shadow root in the cache.
  * @batched: page-table updates drained from the batch.
- * @emulated: trap mode's emulated instructions by kind (LIGEIRO_EMUL_*).
+ * @emulated: emulated instructions by kind (LIGEIRO_EMUL_*): trap
+ *	mode's, and a restored guest's rdtsc in either mode.
  * @shadow_tables_peak: the most shadow page tables held at once (their
  *	number is bounded in proportion to guest memory).
  * @shadow_recycles: how often that bound made the hypervisor drop every
@@ -435,6 +436,10 @@ struct ligeiro_virt_pc {
  * @pending: interrupts waiting for the guest (as LIGEIRO_IRQ raised them).
  * @timer_ns: nanoseconds left on the guest's one-shot timer; 0: unarmed.
  * @pkru: the guest's protection-key rights.
+ * @tsc: the guest's TSC, what its rdtsc reads.  After SET the guest's
+ *	TSC goes on from this value, whatever the new host's reads (it
+ *	starts again from zero at every boot); its rdtsc then traps and is
+ *	emulated, in both modes.
  * @cpu: trap mode's virtual CPU; @pc: its PIC, PIT and COM1.
  * @fpu: the FPU/SSE registers (LIGEIRO_FPU_SIZE bytes, XSAVE layout).
  *
@@ -461,6 +466,7 @@ struct ligeiro_vcpu {
 	__u64 timer_ns;
 	__u32 pkru;
 	__u32 pad;
+	__u64 tsc;
 	struct ligeiro_virt_cpu cpu;
 	struct ligeiro_virt_pc pc;
 	__u8 fpu[LIGEIRO_FPU_SIZE] __attribute__((aligned(64)));

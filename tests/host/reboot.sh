@@ -23,15 +23,14 @@
 #
 # The TSC also starts again from zero when a host boots, and the guest's
 # clock is its rdtsc less the TSC it read at its own boot (guest/kernel/
-# time.c).  So the guests pv and trap are restored only once this host's
-# TSC (tests/host/tsc.c reads it) has passed the first one's at their
-# save: their clocks then jump forward, which a sleeper survives.  The
-# guest young, started late in the first boot, is restored a little
-# before this host's TSC reaches the first's at its start: its clock
-# wraps past zero, runs centuries ahead, and comes back once the TSC
-# passes the old boot's value, and the count that slept past that point
-# sleeps on for ever.  That is a known fault, which test_migrate.py
-# expects until the TSC is carried over.
+# time.c).  The saved state carries the guest's TSC, and the restored
+# guest's rdtsc goes on from it (hv/emulate.c, emulate_rdtsc()).  The
+# guests pv and trap are restored once this host's TSC (tests/host/tsc.c
+# reads it) has passed the first one's at their save; the guest young,
+# started late in the first boot, a little before this host's TSC reaches
+# the first's at its start.  Without the saved TSC, young's clock would
+# wrap past zero, and the count that slept past that point would sleep
+# on for ever.
 . /tests/lib.sh
 G=/guest/ligeiro-guest.elf
 COUNT=40		# count's steps: about 50 ms each

@@ -59,6 +59,7 @@
 	X(hlt, "hlt", 0, .op = INSN_HLT, PLAIN)				\
 	X(rdmsr, "rdmsr", 0, .op = INSN_RDMSR, PLAIN)			\
 	X(wrmsr, "wrmsr", 0, .op = INSN_WRMSR, PLAIN)			\
+	X(rdtsc, "rdtsc", 0, .op = INSN_RDTSC, PLAIN)			\
 	X(cli_rexw, ".byte 0x48; cli", 0, .op = INSN_CLI, PLAIN)	\
 	X(hlt_null_prefixes,						\
 	  ".byte 0xf3, 0xf2, 0x2e, 0x36, 0x3e, 0x26, 0x66; hlt", 0,	\
@@ -236,7 +237,6 @@
 	X(invd, "invd")							\
 	X(wbinvd, "wbinvd")						\
 	X(cpuid, "cpuid")						\
-	X(rdtsc, "rdtsc")						\
 	X(rdpmc, "rdpmc")						\
 	X(insb, "insb")							\
 	X(rep_outsb, "rep outsb")					\
