@@ -110,6 +110,55 @@ wait_for() {
 	done
 }
 
+# A launcher in the background, for the checks that drive one while it
+# runs (migrate.sh, labs/migrate/grade.sh).
+
+# alive PID: the process is there and not yet a zombie.
+alive() { kill -0 "$1" 2>/dev/null &&
+	[ "$(cut -d' ' -f3 /proc/"$1"/stat 2>/dev/null)" != Z ]; }
+
+# reap PID: its exit status, once it ends; one that is still there after
+# 120 s is killed (status 137), so a hung launcher fails a check, not the
+# boot's timeout.
+reap() {
+	n=0
+	while alive "$1" && [ $n -lt $((2400 * slow)) ]; do
+		usleep 50000
+		n=$((n + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1"
+}
+
+# start OUT ARGS...: the launcher with ARGS in the background, its pid
+# in pid, its output in OUT, which is emptied first: an earlier run's
+# lines must not be taken for this one's.
+start() {
+	out=$1
+	shift
+	: >"$out"
+	ligeiro "$@" >"$out" 2>&1 &
+	pid=$!
+}
+
+# bounded OUT ARGS...: the same in the foreground: its status, or 137 if
+# it had to be killed (reap).
+bounded() {
+	start "$@"
+	reap $pid
+}
+
+# wait_out WORD FILE PID: wait_for (30 s), but not for a launcher that
+# has ended.
+wait_out() {
+	n=0
+	while ! grep -q "$1" "$2" && alive "$3" && [ $n -lt $((1500 * slow)) ]
+	do
+		usleep 20000
+		n=$((n + 1))
+	done
+}
+
 finish() {
 	[ "$failures" = 0 ]
 	exit
