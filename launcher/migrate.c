@@ -64,7 +64,8 @@ static struct {
 	uint64_t count, done;		/* pages in todo, and looked at */
 	uint64_t sent;			/* pages this round has sent */
 	uint64_t total;			/* pages the rounds before sent */
-	uint64_t t_start, t_round;	/* ms_now() at the start, this round's */
+	uint64_t t_start;		/* ms_now() as the migration began */
+	uint64_t t_round;		/* ms_now() as this round began */
 	uint64_t t_shown;		/* ms_now() at the last progress line */
 	unsigned int round;		/* this round's number, from 0 */
 } mig;
