@@ -64,8 +64,12 @@ static struct {
 	uint64_t *todo;			/* this round's pages */
 	uint64_t npages, next;		/* the next page of todo to look at */
 	uint64_t count, done;		/* pages in todo, and looked at */
-	uint64_t sent, total, t_start, t_round, t_shown;
-	unsigned int round;
+	uint64_t sent;			/* pages this round has sent */
+	uint64_t total;			/* pages the rounds before sent */
+	uint64_t t_start;		/* ms_now() as the migration began */
+	uint64_t t_round;		/* ms_now() as this round began */
+	uint64_t t_shown;		/* ms_now() at the last progress line */
+	unsigned int round;		/* this round's number, from 0 */
 } mig;
 
 static void on_usr1(int sig)
@@ -228,9 +232,17 @@ static void ticking(bool on)
 	setitimer(ITIMER_REAL, &t, NULL);
 }
 
-/* Fetch the module's dirty log into @bitmap, and add our devices'. */
+/*
+ * The harvest: into @bitmap (mig.npages bits), every page written since
+ * the last harvest.  Those are the module's dirty log (LIGEIRO_GET_DIRTY:
+ * the guest's writes and the hypervisor's, every page at the first call)
+ * and the pages our devices wrote, which mig.mem->dirty has collected
+ * since (vq.c) and which start over from none.  *@count gets the number
+ * of pages in @bitmap.  0, or -1 once the ioctl failed (and said why).
+ */
 static int collect(int vm_fd, uint64_t *bitmap, uint64_t *count)
 {
+	/* LAB(migrate): begin */
 	struct ligeiro_dirty d = { (uintptr_t)bitmap, mig.npages };
 	uint64_t i, words = bitmap_words(mig.npages);
 
@@ -245,6 +257,7 @@ static int collect(int vm_fd, uint64_t *bitmap, uint64_t *count)
 		*count += __builtin_popcountll(bitmap[i]);
 	}
 	return 0;
+	/* LAB(migrate): end */
 }
 
 /* Back to running here alone: no log, no timer, no peer. */
@@ -353,19 +366,23 @@ broken:
 	return -1;
 }
 
-int outgoing_tick(int vm_fd, const struct ligeiro_create *c)
+/*
+ * The pre-copy loop: one turn of a migration under way.  Send the next
+ * slice of this round (send_slice()); a round that is not out yet says
+ * how far it is every PROGRESS_MS.  Once it is out, harvest what the
+ * guest wrote meanwhile into mig.todo, the next round's pages, and print
+ * the round's line: its number, the pages it sent, the pages the harvest
+ * found, its milliseconds.  Then either start the next round, or, when
+ * the harvest is small enough (STOP_PAGES) or the rounds have run out
+ * (LIGEIRO_MIGRATE_ROUNDS), stop and copy: finish().  Return -1 to run
+ * the guest on here (after a failure, once stop() has ended the
+ * migration with its reason), 0 once the guest has left.
+ */
+static int precopy(int vm_fd, const struct ligeiro_create *c)
 {
+	/* LAB(migrate): begin */
 	bool done;
 
-	if (asked && !mig.active) {
-		asked = 0;
-		if (mig.save)
-			return snap_save(mig.save, vm_fd, c) ? -1 : 0;
-		if (mig.peer && start(vm_fd, c))
-			return -1;
-	}
-	if (!mig.active)
-		return -1;
 	if (send_slice(c, &done)) {
 		stop(vm_fd, "the connection broke");
 		return -1;
@@ -396,6 +413,21 @@ int outgoing_tick(int vm_fd, const struct ligeiro_create *c)
 	if (mig.count > STOP_PAGES && mig.round < LIGEIRO_MIGRATE_ROUNDS)
 		return -1;
 	return finish(vm_fd, c);
+	/* LAB(migrate): end */
+}
+
+int outgoing_tick(int vm_fd, const struct ligeiro_create *c)
+{
+	if (asked && !mig.active) {
+		asked = 0;
+		if (mig.save)
+			return snap_save(mig.save, vm_fd, c) ? -1 : 0;
+		if (mig.peer && start(vm_fd, c))
+			return -1;
+	}
+	if (!mig.active)
+		return -1;
+	return precopy(vm_fd, c);
 }
 
 int incoming_accept(const char *spec)

@@ -110,8 +110,8 @@ wait_for() {
 	done
 }
 
-# Launchers in the background, for migrate.sh and reboot.sh, which stop
-# a guest with a signal while it runs.
+# Launchers in the background, for migrate.sh, reboot.sh and
+# labs/migrate/grade.sh, which stop a guest with a signal while it runs.
 
 # alive PID: the process is there and not yet a zombie.
 alive() { kill -0 "$1" 2>/dev/null &&
@@ -168,8 +168,8 @@ mkdisk() { dd if=/dev/zero of="$1" bs=1024 count=64 2>/dev/null; }
 # disk_count FILE: what count left at the start of the disk, its decimal
 # line.
 disk_count() { dd if="$1" bs=512 count=1 2>/dev/null | tr -d '\000\n'; }
-# counts FILE: the numbers count printed, one a line.
-counts() { sed -n 's/^count \([0-9][0-9]*\)$/\1/p' "$1"; }
+# counts FILE...: the numbers count printed, one a line.
+counts() { sed -n 's/^count \([0-9][0-9]*\)$/\1/p' "$@"; }
 # steps FILE FIRST LAST: whether the numbers in FILE go up by one from
 # FIRST to LAST.
 steps() { counts "$1" | awk -v a="$2" -v b="$3" '
