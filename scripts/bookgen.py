@@ -224,6 +224,15 @@ def fill(text, keys, where):
     return PLACEHOLDER.sub(one, text)
 
 
+def svg_start(w, h, title):
+    """The first lines of a chart of W by H pixels: white, titled."""
+    return ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+            'viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">'
+            % (w, h, w, h),
+            '<title>%s</title>' % title,
+            '<rect width="100%" height="100%" fill="white"/>']
+
+
 def chart(keys):
     """pv/native and trap/native under -icount, per operation, as SVG:
     bars on a logarithmic axis from 1x, since trap mode's ratios are a
@@ -241,11 +250,7 @@ def chart(keys):
     def y(ratio):
         return up + plot_h - plot_h * math.log10(max(ratio, 1)) / decades
 
-    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-           'viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">'
-           % (w, h, w, h),
-           '<title>ligeiro over native, instructions under -icount</title>',
-           '<rect width="100%" height="100%" fill="white"/>']
+    svg = svg_start(w, h, "ligeiro over native, instructions under -icount")
     for d in range(decades + 1):
         yy = y(10 ** d)
         svg.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ccc"/>'
@@ -300,11 +305,7 @@ def migrate_chart(doc):
     def y(pages):
         return up + plot_h - plot_h * math.log10(max(pages, 1)) / decades
 
-    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-           'viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">'
-           % (w, h, w, h),
-           '<title>Live migration: pages sent per round</title>',
-           '<rect width="100%" height="100%" fill="white"/>']
+    svg = svg_start(w, h, "Live migration: pages sent per round")
     for d in range(decades + 1):
         svg.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ccc"/>'
                    % (left, y(10 ** d), w - right, y(10 ** d)))

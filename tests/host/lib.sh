@@ -168,6 +168,14 @@ mkdisk() { dd if=/dev/zero of="$1" bs=1024 count=64 2>/dev/null; }
 # disk_count FILE: what count left at the start of the disk, its decimal
 # line.
 disk_count() { dd if="$1" bs=512 count=1 2>/dev/null | tr -d '\000\n'; }
+# went_on OUT LAST DISK: the restored count whose output is OUT went on
+# from LAST + 1 to COUNT, said it passed, and left COUNT on DISK.
+went_on() {
+	test -n "$2" && test "$(counts "$1" | head -n 1)" = $(($2 + 1)) &&
+		steps "$1" $(($2 + 1)) $COUNT &&
+		grep -q "^RESULT count PASS $COUNT " "$1" &&
+		test "$(disk_count "$3")" = $COUNT
+}
 # counts FILE...: the numbers count printed, one a line.
 counts() { sed -n 's/^count \([0-9][0-9]*\)$/\1/p' "$@"; }
 # steps FILE FIRST LAST: whether the numbers in FILE go up by one from

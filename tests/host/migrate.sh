@@ -107,10 +107,7 @@ save_restore() {
 		! grep -q '^RESULT ' /tmp/save.out &&
 		test -n "$last" && steps /tmp/save.out 1 "$last" &&
 		{ test "$saved" = "$last" || test "$saved" = $((last - 1)); } &&
-		test $rs = 0 && test "$first" = $((last + 1)) &&
-		steps /tmp/restore.out "$first" $COUNT &&
-		grep -q "^RESULT count PASS $COUNT " /tmp/restore.out &&
-		test "$(disk_count $DISK)" = $COUNT
+		test $rs = 0 && went_on /tmp/restore.out "$last" $DISK
 	result $name $? "save status $ss, last count ${last:-none}" \
 		"(disk ${saved:-empty}); restore status $rs, first count" \
 		"${first:-none}, disk $(disk_count $DISK)"
