@@ -47,7 +47,7 @@ struct console {
 	unsigned int line;
 	size_t npending;
 	unsigned char pending[256];	/* read, not yet received */
-	bool escaped;			/* the last byte read was ESCAPE */
+	struct console_escape esc;	/* between two reads */
 };
 
 static struct console cons = {
@@ -55,28 +55,23 @@ static struct console cons = {
 	.room = PTHREAD_COND_INITIALIZER,
 };
 
-/*
- * Take the commands out of the @n bytes read into @in, and put what is
- * the guest's in @out (at most @n + 1 bytes: an ESCAPE held from the
- * last read, and a byte after it that is no command).  SIGUSR1 reaches
- * the vCPU's thread: this one blocks every signal.
- */
-static size_t commands(struct console *con, const unsigned char *in,
-		       size_t n, unsigned char *out)
+size_t console_commands(struct console_escape *e, const unsigned char *in,
+			size_t n, unsigned char *out, bool *asked)
 {
 	size_t i, len = 0;
 
+	*asked = false;
 	for (i = 0; i < n; i++) {
-		if (con->escaped) {
-			con->escaped = false;
+		if (e->held) {
+			e->held = false;
 			if (in[i] == CMD_OUTGOING) {
-				kill(getpid(), SIGUSR1);
+				*asked = true;
 				continue;
 			}
 			if (in[i] != ESCAPE)
 				out[len++] = ESCAPE;
-		} else if (in[i] == ESCAPE && outgoing_ready()) {
-			con->escaped = true;
+		} else if (in[i] == ESCAPE && e->armed) {
+			e->held = true;
 			continue;
 		}
 		out[len++] = in[i];
@@ -92,6 +87,7 @@ static void *reader(void *arg)
 	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
 	ssize_t n;
 	size_t room, len;
+	bool asked;
 
 	for (;;) {
 		/* Room for what a read can make: one byte more than it read. */
@@ -114,7 +110,10 @@ static void *reader(void *arg)
 				    strerror(errno));
 			return NULL;	/* end of input, for good */
 		}
-		len = commands(con, buf, n, out);
+		len = console_commands(&con->esc, buf, n, out, &asked);
+		/* To the vCPU's thread: this one blocks every signal. */
+		if (asked)
+			kill(getpid(), SIGUSR1);
 		if (!len)
 			continue;
 		pthread_mutex_lock(&con->lock);
@@ -192,6 +191,7 @@ void console_listen(struct vdev *d)
 
 	cons.irq_fd = d->vm_fd;
 	cons.line = LIGEIRO_MMIO_IRQ + d->slot;
+	cons.esc.armed = outgoing_ready();
 	/*
 	 * Job control's signals stay: a launcher in the background that
 	 * reads the terminal is stopped, as any program would be.

@@ -110,6 +110,21 @@ void virtio_fault(struct vdev *d, const char *fmt, ...);
 /* The devices, on an initialized slot; 0 or a LIGEIRO_EXIT_* status. */
 int blk_create(struct vdev *d, const char *path, bool ro);
 int console_create(struct vdev *d);
+/*
+ * The console's one command, Ctrl-] s (console.c), between two reads of
+ * stdin: whether a command has anything to do, and whether the last byte
+ * read was the escape.
+ */
+struct console_escape {
+	bool armed, held;
+};
+/*
+ * The guest's bytes of the @n read at @in, into @out (at most @n + 1 of
+ * them: an escape held from the last read, then a byte that is no
+ * command); *@asked tells whether Ctrl-] s was among them.
+ */
+size_t console_commands(struct console_escape *e, const unsigned char *in,
+			size_t n, unsigned char *out, bool *asked);
 void console_listen(struct vdev *d);	/* start reading stdin */
 void console_input(struct vdev *d);	/* after it did */
 int rng_create(struct vdev *d);
