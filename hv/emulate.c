@@ -342,7 +342,7 @@ static int execute(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 		return pc_out(vm, exit, port, in->size, r->rax);
 	case INSN_MOV_LOAD:
 	case INSN_MOV_STORE:
-	case INSN_RDTSC:	/* emulate_rdtsc()'s */
+	case INSN_RDTSC:	/* answer_rdtsc()'s, before execute() */
 	case INSN_UNKNOWN:
 		break;
 	}
@@ -385,6 +385,28 @@ static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 	return decode_insn(code, INSN_MAX_LEN, in) ? -1 : 0;
 }
 
+/*
+ * A guest restored from a save goes on with the TSC it had, not the new
+ * host's, which started again at that host's boot (state.c keeps the
+ * difference in @vm->tsc_offset).  Without VT-x there is no hardware
+ * offset to add, so while the offset is not 0 the guest runs with
+ * CR4.TSD set: its rdtsc faults, at ring 1 as at ring 3, and is answered
+ * here with the host's TSC plus the offset.
+ */
+static int answer_rdtsc(struct ligeiro_vm *vm, const struct decoded_insn *in)
+{
+	struct switcher_regs *r = vm->regs;
+	u64 tsc = rdtsc() + vm->tsc_offset;
+
+	if (!vm->tsc_offset)	/* CR4.TSD is clear: not why it faulted */
+		return -1;
+	vm->stats.emulated[emul_kind[in->op]]++;
+	r->rax = lower_32_bits(tsc);
+	r->rdx = upper_32_bits(tsc);
+	r->rip += in->len;
+	return 0;
+}
+
 /**
  * emulate() - trap mode: the guest took a general-protection fault;
  * emulate the instruction.
@@ -403,6 +425,8 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 
 	if (err)
 		return err;
+	if (in.op == INSN_RDTSC)
+		return answer_rdtsc(vm, &in);
 	/* Ring 3 may use the UMIP ones, unless the guest turned UMIP on. */
 	if (((r->cs & 3) == 3 &&
 	     (!umip_insn(in.op) || vm->cpu.cr4 & X86_CR4_UMIP)) ||
@@ -429,33 +453,19 @@ int emulate(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 }
 
 /**
- * emulate_rdtsc() - a restored guest's rdtsc, in either mode.
- * @vm: the guest, stopped at a general-protection fault.
- * @exit: filled in if the guest dies.
+ * emulate_rdtsc() - pv mode: a general-protection fault that may be a
+ * restored guest's rdtsc (answer_rdtsc()).
  *
- * A guest restored from a save goes on with the TSC it had, not the new
- * host's, which started again at that host's boot (state.c keeps the
- * difference in @vm->tsc_offset).  Without VT-x there is no hardware
- * offset to add, so while the offset is not 0 the guest runs with
- * CR4.TSD set: its rdtsc faults, at ring 1 as at ring 3, and is answered
- * here.  Return: 0 to re-enter the guest, 1 if it died, -1 if the fault
- * was not an rdtsc.
+ * Return: 0 to re-enter the guest, 1 if it died, -1 if it was no rdtsc.
  */
 int emulate_rdtsc(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 {
-	struct switcher_regs *r = vm->regs;
 	struct decoded_insn in;
 	int err = fetch_insn(vm, exit, &in);
-	u64 tsc;
 
 	if (err || in.op != INSN_RDTSC)
 		return err > 0 ? 1 : -1;
-	vm->stats.emulated[emul_kind[in.op]]++;
-	tsc = rdtsc() + vm->tsc_offset;
-	r->rax = lower_32_bits(tsc);
-	r->rdx = upper_32_bits(tsc);
-	r->rip += in.len;
-	return 0;
+	return answer_rdtsc(vm, &in);
 }
 
 /**

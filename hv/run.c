@@ -113,6 +113,15 @@ static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	u64 gpa;
 	int fixed;
 
+	/* A restored guest's rdtsc (trap mode's is emulate()'s). */
+	if (r->vector == X86_TRAP_GP && vm->tsc_offset &&
+	    vm->mode == LIGEIRO_MODE_PV) {
+		fixed = emulate_rdtsc(vm, exit);
+		if (fixed >= 0) {
+			vm->stats.exits[LIGEIRO_STAT_EMULATION]++;
+			return fixed;
+		}
+	}
 	if (r->vector == X86_TRAP_PF && vm->cr2 < LOWER_HALF_END &&
 	    (r->cs & 3)) {
 		fixed = shadow_fault(vm, exit, &gpa);
@@ -157,13 +166,6 @@ static int handle_exit(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	    vector == X86_TRAP_NMI || vector == X86_TRAP_MC) {
 		vm->stats.exits[LIGEIRO_STAT_INTERRUPT]++;
 		return 0;
-	}
-	if (vector == X86_TRAP_GP && vm->tsc_offset) {
-		ret = emulate_rdtsc(vm, exit);
-		if (ret >= 0) {
-			vm->stats.exits[LIGEIRO_STAT_EMULATION]++;
-			return ret;
-		}
 	}
 	if (vm->mode == LIGEIRO_MODE_PV) {
 		if (vector == LIGEIRO_HCALL_VECTOR && (vm->regs->cs & 3) == 1) {

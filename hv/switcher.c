@@ -398,7 +398,7 @@ static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
 	host->cr4 = __read_cr4();
 	host->guest_cr3 = __pa(vm->cur->pml4);
 	host->guest_cr4 = host->cr4 & ~GUEST_CR4_OFF;
-	if (vm->tsc_offset)	/* the guest's rdtsc traps (emulate_rdtsc()) */
+	if (vm->tsc_offset)	/* the guest's rdtsc traps (answer_rdtsc()) */
 		host->guest_cr4 |= X86_CR4_TSD;
 	if (host_unchanged(host, vm) && vm->lazy_host)
 		return;

@@ -154,7 +154,7 @@ def test_restore_on_a_younger_host(reboot):
     """young is restored when the second host has been up a little less
     than the first had when young started.  The guest's clock is its TSC,
     which a host's boot starts again from zero: without the saved TSC
-    (struct ligeiro_vcpu's tsc, emulate_rdtsc()) its clock would wrap,
+    (struct ligeiro_vcpu's tsc, answer_rdtsc()) its clock would wrap,
     and a count would sleep for ever (reboot.sh's comment)."""
     saved, restored = reboot
     before = saved.fields("reboot.save_young")

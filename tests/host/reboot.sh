@@ -24,7 +24,7 @@
 # The TSC also starts again from zero when a host boots, and the guest's
 # clock is its rdtsc less the TSC it read at its own boot (guest/kernel/
 # time.c).  The saved state carries the guest's TSC, and the restored
-# guest's rdtsc goes on from it (hv/emulate.c, emulate_rdtsc()).  The
+# guest's rdtsc goes on from it (hv/emulate.c, answer_rdtsc()).  The
 # guests pv and trap are restored once this host's TSC (tests/host/tsc.c
 # reads it) has passed the first one's at their save; the guest young,
 # started late in the first boot, a little before this host's TSC reaches
