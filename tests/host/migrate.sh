@@ -21,10 +21,13 @@ SAVE=/tmp/mig.save
 SOCK=/tmp/m.sock
 COUNT=40		# count's steps: about 50 ms each
 SAVE_AT=5		# SIGUSR1 once count has printed this
-DIRTY_S=8		# dirty's seconds: longer than a migration takes
+# dirty's seconds: longer than a migration takes, on the debugging
+# kernel too (lib.sh's slow), where a migration's rounds are that much
+# slower.
+DIRTY_S=$((8 * slow))
 TCP=127.0.0.1:47474	# a free port on the loopback
 BIG_MEM=128M		# a first round that shows progress lines
-BIG_DIRTY_S=20		# dirty's seconds in that guest
+BIG_DIRTY_S=$((20 * slow))	# dirty's seconds in that guest
 # The launcher's bound on pre-copy rounds, from hv/uapi/ligeiro.h.
 max_rounds=${LIGEIRO_MIGRATE_ROUNDS:-}
 
