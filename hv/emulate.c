@@ -396,10 +396,11 @@ static int fetch_insn(struct ligeiro_vm *vm, struct ligeiro_exit *exit,
 static int answer_rdtsc(struct ligeiro_vm *vm, const struct decoded_insn *in)
 {
 	struct switcher_regs *r = vm->regs;
-	u64 tsc = rdtsc() + vm->tsc_offset;
+	u64 tsc;
 
 	if (!vm->tsc_offset)	/* CR4.TSD is clear: not why it faulted */
 		return -1;
+	tsc = rdtsc() + vm->tsc_offset;
 	vm->stats.emulated[emul_kind[in->op]]++;
 	r->rax = lower_32_bits(tsc);
 	r->rdx = upper_32_bits(tsc);

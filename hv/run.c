@@ -113,15 +113,6 @@ static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 	u64 gpa;
 	int fixed;
 
-	/* A restored guest's rdtsc (trap mode's is emulate()'s). */
-	if (r->vector == X86_TRAP_GP && vm->tsc_offset &&
-	    vm->mode == LIGEIRO_MODE_PV) {
-		fixed = emulate_rdtsc(vm, exit);
-		if (fixed >= 0) {
-			vm->stats.exits[LIGEIRO_STAT_EMULATION]++;
-			return fixed;
-		}
-	}
 	if (r->vector == X86_TRAP_PF && vm->cr2 < LOWER_HALF_END &&
 	    (r->cs & 3)) {
 		fixed = shadow_fault(vm, exit, &gpa);
@@ -133,6 +124,14 @@ static int exception(struct ligeiro_vm *vm, struct ligeiro_exit *exit)
 		if (fixed == SHADOW_MMIO)
 			return vm_kill(vm, exit, "a pv guest touched device register 0x%llx: it must use HCALL_MMIO",
 				       gpa);
+		if (fixed >= 0)
+			return fixed;
+	} else if (r->vector == X86_TRAP_GP && vm->tsc_offset &&
+		   vm->mode == LIGEIRO_MODE_PV) {
+		/* a restored guest's rdtsc (trap mode's is emulate()'s) */
+		fixed = emulate_rdtsc(vm, exit);
+		vm->stats.exits[fixed >= 0 ? LIGEIRO_STAT_EMULATION :
+					     LIGEIRO_STAT_EXCEPTION]++;
 		if (fixed >= 0)
 			return fixed;
 	} else {

@@ -521,20 +521,16 @@ static int resume_guest(const struct options *o)
 	if (fd < 0)
 		return LIGEIRO_EXIT_USAGE;
 	ret = snap_begin(fd, what, &in);
-	if (!ret && o->incoming) {
-		vm = create_vm(&in.create);
-		ret = vm < 0 ? -vm : 0;
-	}
+	if (!ret && o->incoming)
+		ret = create_vm(&in.create, &vm);
 	if (!ret)
 		ret = snap_finish(fd, what, &in);
 	if (o->restore)
 		close(fd);
 	else
 		resume.ack_fd = fd;
-	if (!ret && vm < 0) {
-		vm = create_vm(&in.create);
-		ret = vm < 0 ? -vm : 0;
-	}
+	if (!ret && vm < 0)
+		ret = create_vm(&in.create, &vm);
 	mem.base = (unsigned char *)(uintptr_t)in.create.mem_addr;
 	mem.size = in.create.mem_size;
 	if (!ret)
@@ -580,9 +576,9 @@ int main(int argc, char **argv)
 	ret = devices_setup(&o.dev, &mem);
 	if (ret)
 		return ret;
-	vm = create_vm(&create);
-	if (vm < 0)
-		return -vm;
+	ret = create_vm(&create, &vm);
+	if (ret)
+		return ret;
 	outgoing_setup(o.save, o.migrate, &mem);
 	return run_vm(vm, &create, NULL, o.stats);
 }

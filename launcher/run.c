@@ -385,14 +385,14 @@ static int resume_vcpu(int fd, const struct resume *resume)
 /* How long LIGEIRO_CREATE_VM took, for --stats. */
 static uint64_t create_ns;
 
-int create_vm(const struct ligeiro_create *create)
+int create_vm(const struct ligeiro_create *create, int *vm)
 {
 	uint64_t t0;
 	int fd;
 
 	fd = open_device();
 	if (fd < 0)
-		return -LIGEIRO_EXIT_NODEV;
+		return LIGEIRO_EXIT_NODEV;
 
 	/*
 	 * Whether a mode is supported is the module's to say, so trap mode
@@ -411,10 +411,11 @@ int create_vm(const struct ligeiro_create *create)
 			    create->mem_size >> 10, create->entry,
 			    create->boot_gpa, strerror(errno));
 		close(fd);
-		return -LIGEIRO_EXIT_INTERNAL;
+		return LIGEIRO_EXIT_INTERNAL;
 	}
 	create_ns = now_ns() - t0;
-	return fd;
+	*vm = fd;
+	return 0;
 }
 
 int run_vm(int fd, const struct ligeiro_create *create,

@@ -45,10 +45,10 @@ struct resume {
  *	into the memory at @create->mem_addr, boot block included; a
  *	resumed one may still be arriving (the module only pins the pages).
  *
- * Return: the VM's file descriptor, or minus the launcher's exit status
- * after saying why not.
+ * Return: 0 with the VM's file descriptor in *@vm, or the launcher's
+ * exit status after saying why not.
  */
-int create_vm(const struct ligeiro_create *create);
+int create_vm(const struct ligeiro_create *create, int *vm);
 
 /**
  * run_vm() - serve VM @fd until the guest stops, then close it.
