@@ -318,6 +318,7 @@ static int root_reset(struct ligeiro_vm *vm, struct shadow_root *r, u64 gcr3)
 		r->pml4 = pt_alloc();
 		if (!r->pml4 || switcher_map(r->pml4))
 			return -ENOMEM;
+		r->cr3 = __pa(r->pml4);
 		r->cpu = -1;
 	}
 	root_forget(vm, r);

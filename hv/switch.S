@@ -26,7 +26,9 @@
  * stub pushes an error code and the vector; ligeiro_exit pushes the rest,
  * which completes a struct switcher_regs.  Then it undoes the trip in,
  * in reverse, and returns to ligeiro_switch's caller.  C code finishes the
- * job (the MSRs, replaying the interrupt): see switcher.c.
+ * job (the MSRs, replaying the interrupt): see switcher.c.  One exit may
+ * not leave at all: a context switch to a cached address space, which
+ * ligeiro_fast_cr3 makes here and returns from (book/07).
  *
  * Book: book/04-world-switch.md walks through this file line by line.
  * Read replay.S next.
@@ -37,6 +39,7 @@
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
 #include <asm/trapnr.h>
+#include "ligeiro.h"
 #include "switcher.h"
 #include "switcher-offsets.h"
 
@@ -69,6 +72,15 @@
 	rdmsr
 	movl	%eax, \mem
 	movl	%edx, 4+\mem
+.endm
+
+/* The host's CR3, which waits in KERNEL_GS_BASE (ligeiro_switch). */
+.macro LOAD_HOST_CR3
+	movl	$MSR_KERNEL_GS_BASE, %ecx
+	rdmsr
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, %cr3
 .endm
 
 	.section .ligeiro_switcher, "ax"
@@ -105,6 +117,7 @@ SYM_INNER_LABEL(ligeiro_switch, SYM_L_GLOBAL)
 	WRMSR_FROM MSR_FS_BASE, RW_FS_BASE(%rdi)
 	WRMSR_FROM MSR_GS_BASE, RW_GS_BASE(%rdi)
 
+SYM_INNER_LABEL(ligeiro_entry_regs, SYM_L_LOCAL)	/* %rsp: the registers */
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -173,6 +186,12 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	pushq	$X86_EFLAGS_FIXED
 	popfq
 
+	/* A context switch may never need to leave: ligeiro_fast_cr3. */
+	cmpq	$LIGEIRO_HCALL_VECTOR, REGS_VECTOR(%rsp)
+	jne	ligeiro_exit_full
+	cmpq	$LIGEIRO_HCALL_NEW_CR3, %rax
+	je	ligeiro_fast_cr3
+SYM_INNER_LABEL(ligeiro_exit_full, SYM_L_LOCAL)
 	movq	%rsp, %rbx
 	andq	$PAGE_MASK, %rbx		/* the rw page */
 	mov	%ds, %eax
@@ -186,12 +205,7 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	RDMSR_TO MSR_FS_BASE, RW_FS_BASE(%rbx)
 	RDMSR_TO MSR_GS_BASE, RW_GS_BASE(%rbx)
 
-	/* Home: the host's CR3 waits in KERNEL_GS_BASE. */
-	movl	$MSR_KERNEL_GS_BASE, %ecx
-	rdmsr
-	shlq	$32, %rdx
-	orq	%rdx, %rax
-	movq	%rax, %cr3
+	LOAD_HOST_CR3				/* home */
 	leaq	PAGE_SIZE(%rbx), %rbp		/* the host page, mapped again */
 	movq	HOST_CR4(%rbp), %rax
 	movq	%rax, %cr4
@@ -228,6 +242,103 @@ SYM_INNER_LABEL(ligeiro_exit, SYM_L_LOCAL)
 	 * module's ordinary text, which the guest never sees.
 	 */
 	jmp	ligeiro_switch_return
+
+/*
+ * HCALL_NEW_CR3 to an address space whose shadow is cached: a context
+ * switch.  It is the most frequent hypercall, and what the host's C code
+ * does for it is short (shadow_new_cr3() on a hit, set_stack()), so it
+ * is done here, and the guest goes on without an exit: no host state is
+ * restored, no C runs, nothing is replayed (book/07, "A context switch
+ * that stays in the Switcher").  Anything out of the ordinary goes to
+ * ligeiro_exit_full, where C does it all: a number that is not a page or
+ * a stack that is not the guest's (C kills the guest), a root that is
+ * not cached or was last run on another CPU (C builds or maps it), and
+ * page-table changes still queued in the batch (C drains them first).
+ *
+ * On entry the guest's registers are saved under %rsp, and still live.
+ * The VM's fields are reached under the host's CR3: between the two CR3
+ * loads the rw slot's address maps this CPU's own rw page, not the
+ * guest's, so nothing touches the stack.  (An NMI meanwhile leaves its
+ * note in this CPU's page, as one does between ligeiro_switch's lidt and
+ * its CR3 load; the next exit hands it to Linux.)
+ */
+SYM_INNER_LABEL(ligeiro_fast_cr3, SYM_L_LOCAL)
+	movq	%rsp, %rbx
+	andq	$PAGE_MASK, %rbx		/* the rw page */
+	/* Under the guest's CR3: the GDT page is the guest's, read-only. */
+	cmpq	$0, GDT_FAST_CR3 + (SLOT_GDT - SLOT_RW) * PAGE_SIZE(%rbx)
+	je	ligeiro_exit_full		/* --no-fast-cr3, or trap mode */
+	testq	$~PAGE_MASK, %rdi
+	jnz	ligeiro_exit_full
+	movabsq	$GUEST_HALF_END, %rcx
+	cmpq	%rcx, %rsi			/* 0: no new stack */
+	jae	ligeiro_exit_full
+
+	LOAD_HOST_CR3
+	leaq	PAGE_SIZE(%rbx), %rbp		/* the host page */
+	movq	HOST_VM(%rbp), %r12
+	movq	VM_SHARED(%r12), %rax
+	testq	%rax, %rax
+	jz	.Lfast_miss
+	cmpq	$0, SHARED_BATCH_COUNT(%rax)
+	jne	.Lfast_miss
+
+	/* shadow_new_cr3()'s search: from the slot @gcr3 hashes to, round */
+	movq	%rdi, %rax
+	shrq	$PAGE_SHIFT, %rax
+	xorl	%edx, %edx
+	movl	VM_NROOTS(%r12), %ecx
+	divq	%rcx				/* %rdx: the first slot */
+	movl	%ecx, %r14d			/* slots left to look at */
+.Lfast_look:
+	imulq	$ROOT_SIZE, %rdx, %r15
+	addq	VM_ROOTS(%r12), %r15
+	cmpq	$0, ROOT_PML4(%r15)
+	je	.Lfast_next
+	cmpq	%rdi, ROOT_GCR3(%r15)
+	je	.Lfast_found
+.Lfast_next:
+	incq	%rdx
+	cmpq	%rcx, %rdx
+	jb	1f
+	xorl	%edx, %edx
+1:	decl	%r14d
+	jnz	.Lfast_look
+	jmp	.Lfast_miss
+.Lfast_found:
+	movl	ROOT_CPU(%r15), %eax		/* mapped for this CPU? */
+	cmpl	HOST_CPU(%rbp), %eax
+	jne	.Lfast_miss
+
+	/* A hit: what shadow_new_cr3() and set_stack() would do. */
+	incq	VM_HCALLS_NEW_CR3(%r12)
+	incq	VM_CR3_LOADS(%r12)
+	incq	VM_CR3_HITS(%r12)
+	incq	VM_CR3_FAST(%r12)
+	movq	VM_LOADS(%r12), %rax
+	incq	%rax
+	movq	%rax, VM_LOADS(%r12)
+	movq	%rax, ROOT_USED(%r15)
+	movq	%r15, VM_CUR(%r12)
+	testq	%rsi, %rsi
+	jz	2f
+	movq	%rsi, VM_KSTACK(%r12)
+	/* under the host's CR3 the GDT page is writable: lend_cpu()'s job */
+	movq	%rsi, GDT_TSS_SP1 + (SLOT_GDT - SLOT_RW) * PAGE_SIZE(%rbx)
+2:	movq	ROOT_CR3(%r15), %rax
+	movq	%rax, HOST_GUEST_CR3(%rbp)
+	movq	%rax, %cr3
+	/*
+	 * The guest's rw page again: return 0.  The frame needs none of
+	 * regs_sanitize()'s care: the CPU pushed it, from ring 1, a moment
+	 * ago, and nothing has touched it since.
+	 */
+	movq	$0, REGS_RAX(%rsp)
+	jmp	ligeiro_entry_regs
+.Lfast_miss:
+	movq	HOST_GUEST_CR3(%rbp), %rax	/* the guest's CR3 as it was */
+	movq	%rax, %cr3
+	jmp	ligeiro_exit_full
 
 /*
  * An NMI while the guest's IDT is loaded.  Its gate keeps the stack it

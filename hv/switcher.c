@@ -40,13 +40,6 @@
 #endif
 static_assert(LIGEIRO_SYSCALL_VECTOR == IA32_SYSCALL_VECTOR);
 
-/* Each CPU's four pages; the host page must follow the rw page. */
-#define SLOT_PAGES	4
-#define SLOT_GDT	0
-#define SLOT_IDT	1
-#define SLOT_RW		2
-#define SLOT_HOST	3
-
 /* Guest-side page protections: supervisor-only, and nothing W+X. */
 #define MAP_TEXT	(_PAGE_PRESENT | _PAGE_ACCESSED)
 #define MAP_RO		(_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX)
@@ -241,6 +234,7 @@ int switcher_init(void)
 		struct switcher_host *host = slot(cpu, SLOT_HOST);
 
 		setup_gdt(g, slot(cpu, SLOT_RW), cpu);
+		host->cpu = cpu;
 		setup_idt(slot(cpu, SLOT_IDT));
 		host->guest_gdt.size = sizeof(g->gdt) - 1;
 		host->guest_gdt.address = (unsigned long)g->gdt;
@@ -352,6 +346,7 @@ static void lend_cpu(struct ligeiro_vm *vm, struct switcher_gdt *g,
 	gate_desc *g80 = &idt[LIGEIRO_SYSCALL_VECTOR];
 
 	g->tss.sp1 = vm->kstack;
+	g->fast_cr3 = vm->fast_cr3;
 	if (vm->syscall_gate.bits.p) {
 		*g80 = vm->syscall_gate;
 	} else {
@@ -396,7 +391,7 @@ static void save_host(struct switcher_host *host, struct ligeiro_vm *vm)
 {
 	host->cr3 = __native_read_cr3();
 	host->cr4 = __read_cr4();
-	host->guest_cr3 = __pa(vm->cur->pml4);
+	host->guest_cr3 = vm->cur->cr3;
 	host->guest_cr4 = host->cr4 & ~GUEST_CR4_OFF;
 	if (vm->tsc_offset)	/* the guest's rdtsc traps (answer_rdtsc()) */
 		host->guest_cr4 |= X86_CR4_TSD;
@@ -468,6 +463,7 @@ void switcher_run(struct ligeiro_vm *vm)
 	lend_cpu(vm, g, slot(cpu, SLOT_IDT));
 	g->gdt[SWITCHER_TSS_ENTRY].type = DESC_TSS;	/* not busy: ltr */
 	save_host(host, vm);
+	host->vm = vm;		/* for ligeiro_fast_cr3 */
 
 	/* Guest syscall/sysenter must fault, not enter Linux's entry code. */
 	guest_msrs(vm->lazy_host);

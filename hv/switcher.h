@@ -34,6 +34,13 @@
 #define NMI_FROM_VECTOR	(RW_NMI_PENDING - RW_REGS - REGS_VECTOR)
 #define NMI_FROM_RIP	(RW_NMI_PENDING - RW_REGS - REGS_RIP)
 
+/* Each CPU's four pages, in this order; the host page follows the rw page. */
+#define SLOT_PAGES	4
+#define SLOT_GDT	0
+#define SLOT_IDT	1
+#define SLOT_RW		2
+#define SLOT_HOST	3
+
 /* The guest's GDT: the host kernel's CS/DS keep their indices (2, 3). */
 #define SWITCHER_GDT_ENTRIES	12
 #define SWITCHER_TSS_ENTRY	8	/* a 16-byte descriptor: 8 and 9 */
@@ -69,6 +76,8 @@
 #include <linux/types.h>
 #include <asm/desc_defs.h>
 #include <asm/processor.h>
+
+struct ligeiro_vm;
 
 /**
  * struct switcher_regs - a guest's registers at an exit.
@@ -110,12 +119,15 @@ struct switcher_host {
 	struct desc_ptr guest_idt __aligned(16);
 	struct desc_ptr gdt_rw __aligned(16);	/* Linux's, writable: ltr */
 	u64 run;	/* the LIGEIRO_RUN that saved them (host_unchanged()) */
+	int cpu;	/* whose page this is */
+	struct ligeiro_vm *vm;	/* the guest running on it (fast_cr3) */
 };
 
 /** struct switcher_gdt - the per-CPU page the guest may only read. */
 struct switcher_gdt {
 	struct desc_struct gdt[SWITCHER_GDT_ENTRIES];
 	struct x86_hw_tss tss;
+	u64 fast_cr3;	/* the running guest's vm->fast_cr3 */
 };
 
 /* switch.S */

@@ -123,6 +123,8 @@ int vm_create(struct ligeiro_vm *vm, const struct ligeiro_create *c)
 	vm->mode = c->mode;
 	vm->prefetch = !(c->flags & LIGEIRO_CREATE_NO_PREFETCH);
 	vm->lazy_host = !(c->flags & LIGEIRO_CREATE_NO_LAZY_HOST);
+	vm->fast_cr3 = c->mode == LIGEIRO_MODE_PV &&
+		       !(c->flags & LIGEIRO_CREATE_NO_FAST_CR3);
 	vm->cpu.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_PG;
 	vm->cpu.cr4 = X86_CR4_PAE;
 	vm->cpu.efer = EFER_LME | EFER_LMA;

@@ -46,13 +46,14 @@
 /**
  * struct shadow_root - one address space's shadow page tables.
  * @pml4: our PML4: the lower half shadows the guest's, the upper half
- *	holds the Switcher.
+ *	holds the Switcher; @cr3: its physical address, what CR3 takes.
  * @gcr3: the guest-physical address of the guest's PML4 it shadows.
  * @cpu: the CPU whose Switcher pages are mapped in it, or -1.
  * @used: when it was last loaded (for eviction).
  */
 struct shadow_root {
 	u64 *pml4;
+	u64 cr3;
 	u64 gcr3;
 	int cpu;
 	u64 used;
@@ -77,6 +78,8 @@ struct shadow_root {
  * @prefetch: a shadow fault fills the neighbours too (shadow.c).
  * @lazy_host: host state and MSRs switch once, not at every entry
  *	(switcher.c); @run: the number of the LIGEIRO_RUN in progress.
+ * @fast_cr3: the Switcher may serve HCALL_NEW_CR3 to a cached address
+ *	space by itself (switch.S, ligeiro_fast_cr3): pv mode only.
  * @cur: the current address space.
  * @loads: a clock for @roots' @used.
  * @shadow_tables: how many tables the lower halves of @roots hold now;
@@ -126,7 +129,7 @@ struct ligeiro_vm {
 	unsigned long npages;
 	struct shadow_root *roots;
 	unsigned int nroots;
-	bool prefetch, lazy_host;
+	bool prefetch, lazy_host, fast_cr3;
 	u64 run;
 	struct shadow_root *cur;
 	u64 loads;

@@ -155,10 +155,11 @@ static int print_stats(int fd, uint64_t create_ns)
 		       LIGEIRO_HCALL_COUNT);
 	fprintf(stderr, STATS "shadow_faults %llu\n" STATS "reflected %llu\n"
 		STATS "injected %llu\n" STATS "cr3_loads %llu\n"
-		STATS "cr3_hits %llu\n" STATS "batched %llu\n"
+		STATS "cr3_hits %llu\n" STATS "cr3_fast %llu\n"
+		STATS "batched %llu\n"
 		STATS "shadow_tables_peak %llu\n" STATS "shadow_recycles %llu\n",
 		st.shadow_faults, st.reflected, st.injected, st.cr3_loads,
-		st.cr3_hits, st.batched, st.shadow_tables_peak,
+		st.cr3_hits, st.cr3_fast, st.batched, st.shadow_tables_peak,
 		st.shadow_recycles);
 	print_counters("emul", emul_names, st.emulated, LIGEIRO_EMUL_COUNT);
 	devices_print_stats();

@@ -67,7 +67,10 @@
  * @flags: 0, or any of LIGEIRO_CREATE_NO_PREFETCH (`--no-prefetch`):
  *	shadow only the page that faulted, not its neighbours (book/07);
  *	LIGEIRO_CREATE_NO_LAZY_HOST (`--no-lazy-host`): save the host's state
- *	and switch its MSRs at every world switch, not once (book/04).
+ *	and switch its MSRs at every world switch, not once (book/04);
+ *	LIGEIRO_CREATE_NO_FAST_CR3 (`--no-fast-cr3`): every HCALL_NEW_CR3
+ *	leaves for the host's C code, even to a cached address space
+ *	(book/07, "A context switch that stays in the Switcher").
  * @roots: how many address spaces keep their shadow tables: 0 for
  *	LIGEIRO_ROOTS_DEFAULT, else 1..LIGEIRO_ROOTS_MAX (`--roots=N`).
  * @pad: must be 0.
@@ -88,8 +91,10 @@ struct ligeiro_create {
 #endif
 #define LIGEIRO_CREATE_NO_PREFETCH	1
 #define LIGEIRO_CREATE_NO_LAZY_HOST	2
+#define LIGEIRO_CREATE_NO_FAST_CR3	4
 #define LIGEIRO_CREATE_FLAGS	(LIGEIRO_CREATE_NO_PREFETCH | \
-				 LIGEIRO_CREATE_NO_LAZY_HOST)	/* all known */
+				 LIGEIRO_CREATE_NO_LAZY_HOST | \
+				 LIGEIRO_CREATE_NO_FAST_CR3)	/* all known */
 #define LIGEIRO_ROOTS_DEFAULT	32
 #define LIGEIRO_ROOTS_MAX	256
 #define LIGEIRO_CREATE_VM	_IOW(LIGEIRO_IOCTL_TYPE, 0x01, struct ligeiro_create)
@@ -327,6 +332,8 @@ struct ligeiro_boot {
  * @cr3_loads: address-space switches (HCALL_NEW_CR3, or trap mode's
  *	mov to %cr3).
  * @cr3_hits: of those, how many found their shadow root in the cache.
+ * @cr3_fast: of the hits, how many the Switcher served by itself,
+ *	without an exit to the host's C code (no entry or exit counted).
  * @batched: page-table updates drained from the batch.
  * @emulated: emulated instructions by kind (LIGEIRO_EMUL_*): trap
  *	mode's, and a restored guest's rdtsc in either mode.
@@ -345,6 +352,7 @@ struct ligeiro_stats {
 	__u64 injected;
 	__u64 cr3_loads;
 	__u64 cr3_hits;
+	__u64 cr3_fast;
 	__u64 batched;
 	__u64 emulated[LIGEIRO_EMUL_COUNT];
 	__u64 shadow_tables_peak;
