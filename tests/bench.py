@@ -40,7 +40,8 @@ whole pv-mode runs of sysloop, ctxloop and batch (NAME as --stats prints
 it: entries, exit.hypercall, hcall.new_cr3, shadow_faults, ...).
 "ablation": {FLAG: {OP: {"icount": n, "tcg": n}}} holds pv's figures with
 one optimisation turned off by a launcher flag (--no-fused-switch,
---roots=4, --no-prefetch, --no-kick-poll, --no-lazy-host), beside the default's in "ops".
+--no-fast-cr3, --roots=4, --no-prefetch, --no-kick-poll, --no-lazy-host),
+beside the default's in "ops".
 "migration": {WORKLOAD: {...}} holds one live migration each of the idle
 guest (WORKLOAD idle) and of writer=R (writerR: R MiB of pages dirtied a
 second, guest/user/writer.c), from bench.sh's MIGRATE lines of the TCG

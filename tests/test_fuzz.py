@@ -169,11 +169,12 @@ def command_line(rng, files):
             ["--disk=%s" % files["disk"], "--disk-ro"], ["--roots=1"],
             ["--roots=%d" % abi.ROOTS_MAX], ["--roots=7"],
             ["--no-fused-switch"], ["--no-prefetch"], ["--no-kick-poll"],
-            ["--no-lazy-host"]]
+            ["--no-lazy-host"], ["--no-fast-cr3"]]
     bad = [["--roots=0"], ["--roots=%d" % (abi.ROOTS_MAX + 1)],
            ["--roots="], ["--roots"], ["--roots=4x"], ["--roots=-1"],
            ["--roots=99999999999999999999"], ["--no-fused-switch=1"],
            ["--no-prefetch=0"], ["--no-kick-poll=1"], ["--no-lazy-host=0"],
+           ["--no-fast-cr3=1"],
            ["--mem="],
            ["--mem=0"], ["--mem=1"], ["--mem=1M"], ["--mem=-1"],
            ["--mem=64MM"], ["--mem=1.5M"], ["--mem=99999999999999999999"],

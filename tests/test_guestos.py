@@ -12,7 +12,8 @@ import pytest
 import test_native
 
 HOST_CHECKS = ["os.tests", "os.two_oses", "os.sysloop", "os.ctxloop",
-               "os.ctxloop_exits", "os.ctxloop_unfused", "os.ctxring",
+               "os.ctxloop_exits", "os.ctxloop_fast",
+               "os.ctxloop_no_fast", "os.ctxloop_unfused", "os.ctxring",
                "os.ctxring_roots4", "os.batch"]
 
 

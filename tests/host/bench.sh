@@ -86,6 +86,8 @@ ligeiro --mode=trap $G -- bench | sed -n 's/^BENCH /BENCH trap./p'
 # alone, on what it speeds up ("ABLATE flag name value": bench.py's table).
 ligeiro --no-fused-switch $G -- bench |
 	sed -n 's/^BENCH \(ctx[a-z0-9_]*\) \([0-9]*\).*/ABLATE --no-fused-switch \1 \2/p'
+ligeiro --no-fast-cr3 $G -- bench |
+	sed -n 's/^BENCH \(ctx[a-z0-9_]*\) \([0-9]*\).*/ABLATE --no-fast-cr3 \1 \2/p'
 ligeiro --roots=4 $G -- bench |
 	sed -n 's/^BENCH \(ctx[a-z0-9_]*\|unmap512[a-z_]*\) \([0-9]*\).*/ABLATE --roots=4 \1 \2/p'
 ligeiro --no-prefetch $G -- bench |

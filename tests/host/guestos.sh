@@ -32,9 +32,9 @@ check os.sysloop "$n entries for 100000 syscalls, status $st" -- \
 	test "$st" = 0 -a "$n" -lt 2000
 
 # 4. Two processes yielding to each other: most address-space switches
-#    find their shadow root in the cache, and each switch is one exit:
-#    NEW_CR3 brings the kernel stack along, never a SET_STACK of its own
-#    (the boot's few hundred exits come on top).
+#    find their shadow root in the cache, and each switch is one
+#    hypercall at most: NEW_CR3 brings the kernel stack along, never a
+#    SET_STACK of its own (the boot's few hundred exits come on top).
 ligeiro --stats $G -- ctxloop >/tmp/ctxloop.out 2>&1
 st=$?
 loads=$(stat cr3_loads /tmp/ctxloop.out)
@@ -46,6 +46,18 @@ check os.ctxloop "$hits of $loads cr3 loads hit, status $st" -- \
 	test "$st" = 0 -a "$loads" -ge 2000 -a $((hits * 100)) -ge $((loads * 95))
 check os.ctxloop_exits "$entries entries, $stacks SET_STACK for $loads switches" -- \
 	test "$stacks" = 0 -a "$entries" -lt $((loads + 1000))
+# ... and, when the root is cached, the Switcher makes the switch itself:
+# no exit at all (hv/switch.S, ligeiro_fast_cr3); --no-fast-cr3 turns
+# that off.
+fast=$(stat cr3_fast /tmp/ctxloop.out)
+check os.ctxloop_fast "$fast of $loads switches in the Switcher, $entries entries" -- \
+	test "${fast:-0}" -ge $((loads * 95 / 100)) -a "$entries" -lt 1000
+ligeiro --stats --no-fast-cr3 $G -- ctxloop >/tmp/ctxloop3.out 2>&1
+st=$?
+fast=$(stat cr3_fast /tmp/ctxloop3.out)
+entries=$(stat entries /tmp/ctxloop3.out)
+check os.ctxloop_no_fast "--no-fast-cr3: $fast in the Switcher, $entries entries, status $st" -- \
+	test "$st" = 0 -a "$fast" = 0 -a "$entries" -ge "$loads"
 ligeiro --stats --no-fused-switch $G -- ctxloop >/tmp/ctxloop2.out 2>&1
 st=$?
 stacks=$(stat hcall.set_stack /tmp/ctxloop2.out)

@@ -101,6 +101,7 @@ flood shadow_trap --mode=trap
 seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 echo "hcfuzz seed: $seed"
 survives hcfuzz $G -- hcfuzz=$seed
+survives hcfuzz_roots4 --roots=4 $G -- hcfuzz=$seed	# every root afresh
 n=0 passed=0 cases=
 while [ $n -lt 64 ]; do
 	ligeiro $G -- hcfuzz_kill=$n >/tmp/hd.hcfuzz_kill.out 2>&1
