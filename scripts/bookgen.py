@@ -143,7 +143,7 @@ TABLES = {
               for label, op in OPS3]),
     # chapter 8: exits per operation
     "exits": (("per operation", "native", "trap: exits",
-               "trap: emulated", "pv: exits", "pv: hypercalls"),
+               "trap: emulated", "pv: exits", "pv: of them hypercalls"),
               [(label, ["%s.%s" % (op, k) for k in
                         ("native.exits", "trap.exits", "trap.emulated",
                          "pv.exits", "pv.hypercalls")])
@@ -168,6 +168,9 @@ TABLES = {
                  [("`--no-fused-switch`: a switch, 2 processes",
                    ["ctxswitch.pv.icount",
                     "ablation.no-fused-switch.ctxswitch.icount"]),
+                  ("`--no-fast-cr3`: a switch, 2 processes",
+                   ["ctxswitch.pv.icount",
+                    "ablation.no-fast-cr3.ctxswitch.icount"]),
                   ("`--no-prefetch`: a demand-zero page fault",
                    ["pagefault.pv.icount",
                     "ablation.no-prefetch.pagefault.icount"]),
