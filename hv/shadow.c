@@ -316,10 +316,13 @@ static int root_reset(struct ligeiro_vm *vm, struct shadow_root *r, u64 gcr3)
 {
 	if (!r->pml4) {
 		r->pml4 = pt_alloc();
-		if (!r->pml4 || switcher_map(r->pml4))
+		if (!r->pml4)
 			return -ENOMEM;
+		/* valid before anything can fail: switch.S trusts them */
 		r->cr3 = __pa(r->pml4);
 		r->cpu = -1;
+		if (switcher_map(r->pml4))
+			return -ENOMEM;
 	}
 	root_forget(vm, r);
 	r->gcr3 = gcr3;
