@@ -6,10 +6,11 @@
  * The Switcher's assembly reads and writes the per-CPU pages through
  * struct switcher_rw and struct switcher_host, and its fast path for a
  * context switch (ligeiro_fast_cr3) a few fields of struct ligeiro_vm:
- * layouts only the C compiler knows for sure.  As Linux does for its own assembly, this file
- * is compiled to assembly only, each OFFSET() leaves a "->NAME value"
- * line in it, and Kbuild turns those into switcher-offsets.h, which
- * switch.S includes: no offset is kept by hand, so none can drift.
+ * layouts only the C compiler knows for sure.  As Linux does for its own
+ * assembly, this file is compiled to assembly only, each OFFSET() leaves
+ * a "->NAME value" line in it, and Kbuild turns those into
+ * switcher-offsets.h, which switch.S includes: no offset is kept by hand,
+ * so none can drift.
  *
  * Book: book/04-world-switch.md, "Four pages per CPU".  Read switcher.c
  * next.

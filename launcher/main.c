@@ -119,7 +119,7 @@ static void print_help(void)
 	       "  --no-prefetch   shadow only the page that faulted, not its neighbours\n"
 	       "  --no-kick-poll  the disk driver sleeps for each completion, not looks first\n"
 	       "  --no-lazy-host  save host state and switch MSRs at every world switch\n"
-	       "  --no-fast-cr3   every context switch leaves for the host, even to a cached root\n"
+	       "  --no-fast-cr3   every context switch exits, even to a cached root\n"
 	       "  --save=FILE     on SIGUSR1 or Ctrl-] s, save the guest to FILE and exit\n"
 	       "  --migrate=PLACE on SIGUSR1 or Ctrl-] s, move the guest live to the\n"
 	       "                  launcher waiting with --incoming=PLACE, and exit;\n"
