@@ -197,11 +197,14 @@ static inline void vm_mark_dirty(struct ligeiro_vm *vm, u64 gpa)
  * The registers we load with iretq come from the guest; iretq must never
  * fault in the Switcher, so hold them to what ring 1 and 3 may have: the
  * flags are made safe, and false means the selectors or rip cannot be.
+ * NT stays: iretq looks at the NT it runs with, not the one it loads, and
+ * every gate into the Switcher clears it; the guest's own next iretq must
+ * fault on it, as it would have without the exit.
  */
 static inline bool regs_sanitize(struct switcher_regs *r)
 {
 	r->rflags = (r->rflags | X86_EFLAGS_IF | X86_EFLAGS_FIXED) &
-		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT);
+		    ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM);
 	/* From ring 3 through a gate the CPU leaves a null SS (RPL 1). */
 	if (r->cs == LIGEIRO_GUEST_KERNEL_CS)
 		return (r->ss == LIGEIRO_GUEST_KERNEL_DS || r->ss == 1) &&

@@ -133,9 +133,13 @@ STUB(popf_tf, "pushfq; orq $" XSTR(RFLAGS_TF) ", (%rsp)", "popfq; nop",
 #define IRET_FRAME(cs)							\
 	"movq %rsp, %rcx; mov %ss, %eax; pushq %rax; pushq %rcx; pushfq; " \
 	cs "; leaq 1f(%rip), %rax; pushq %rax"
-/* A task return, which long mode does not have: NT set, then iretq. */
+/*
+ * A task return, which long mode does not have: NT set, an exit (the
+ * world switch must keep NT, as the CPU does across an interrupt), then
+ * iretq.
+ */
 STUB(iret_nt, IRET_FRAME("mov %cs, %eax; pushq %rax") "; pushfq; "
-	"orq $" XSTR(RFLAGS_NT) ", (%rsp); popfq", "iretq; 1:",
+	"orq $" XSTR(RFLAGS_NT) ", (%rsp); popfq; call *%rdx", "iretq; 1:",
 	"pushfq; andq $~" XSTR(RFLAGS_NT) ", (%rsp); popfq");
 /* iretq to here with IOPL 3 and IF 0 in the frame: the flags it got. */
 STUB(iret_flags, IRET_FRAME("orq $" XSTR(RFLAGS_IOPL) ", (%rsp); "

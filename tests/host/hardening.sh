@@ -211,7 +211,8 @@ instr_ring3() {
 	grep '^instr3: ' /tmp/$fam.user | sed "s/^/[hd.${fam}_user] /"
 	all=$(sed -n 's/.*RESULT hostile.instr_ok PASS .* all=\([0-9]*\).*/\1/p' /tmp/$fam.ok)
 	userline=$(grep -o 'RESULT hostile.instr_user .*' /tmp/$fam.user)
-	check hd.${fam}_user "status $st, $userline" -- sh -c \
+	first=$(grep -m1 '^instr3: ' /tmp/$fam.user)
+	check hd.${fam}_user "status $st, $userline${first:+ (first: $first)}" -- sh -c \
 		"test $st = 0 && echo '$userline' | grep -q 'PASS .* all=$all '"
 }
 t0=$(uptime_cs)
